@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian packages Khiên needs to build, test and fuzz, only when
+# some are missing (apt-get update runs only then). Works as root or via sudo.
+# Usage: scripts/deps.sh [build|test|fuzz|all]   (default: all)
+set -euo pipefail
+
+build_pkgs=(
+	build-essential cmake pkg-config
+	libjansson-dev libssl-dev libsqlite3-dev
+)
+test_pkgs=(
+	libcmocka-dev
+	dpkg rpm python3-rpm node-semver nodejs
+	hyperfine
+)
+fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
+
+want=()
+case "${1:-all}" in
+build) want=("${build_pkgs[@]}") ;;
+test) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+fuzz) want=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+*) echo "usage: $0 [build|test|fuzz|all]" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
+	[ "$st" = installed ] || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+echo "deps: installing ${missing[*]}" >&2
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+	command -v sudo >/dev/null || { echo "deps: not root and no sudo; install: ${missing[*]}" >&2; exit 1; }
+	sudo=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

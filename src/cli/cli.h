@@ -1,0 +1,50 @@
+/*
+ * cli.h — the `khien` front end: shared context and the subcommands.
+ * Front ends are thin: they parse options, load config, call the library,
+ * print and choose exit codes. Nothing here that a test would want.
+ */
+#ifndef KHIEN_CLI_H
+#define KHIEN_CLI_H
+
+#include <stdbool.h>
+
+#include "khien/config.h"
+#include "khien/util.h"
+
+/* Exit codes shared by commands (see docs/cli.md). */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FOUND = 1, /* something found (findings, detections) */
+	CLI_EXIT_ERROR = 2, /* errors, bad usage, bad input */
+};
+
+/*
+ * Options every command accepts, removed from argv by main() before the
+ * command sees it: --config FILE, --data-dir DIR, --lang vi|en, --json,
+ * --log-level LEVEL, --log-json, --quiet.
+ */
+struct cli_ctx {
+	const char *config_path;  /* NULL: default path, absent file is fine */
+	const char *data_dir;     /* resolved: --data-dir, config, default */
+	bool json;                /* --json: machine output on stdout */
+	bool quiet;
+	struct kh_config *config; /* loaded configuration (never NULL) */
+};
+
+/* Prints "khien: <msg>" to stderr (human text; the command name first). */
+void cli_error(const char *fmt, ...) KH_PRINTF(1, 2);
+/* Prints a diagnostic "khien: file:line: message" to stderr. */
+void cli_error_diag(enum kh_err err, const struct kh_diag *diag);
+
+/* Subcommands: argv[0] is the subcommand name; return the exit code. */
+int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_inventory(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_config(struct cli_ctx *ctx, int argc, char **argv);
+
+/* `khien inventory collect` (src/cli/cmd_inventory_collect.c) */
+int cmd_inventory_collect(struct cli_ctx *ctx, int argc, char **argv);
+/* `khien inventory import-assets` / `list-assets` (cmd_inventory_assets.c) */
+int cmd_inventory_import_assets(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_inventory_list_assets(struct cli_ctx *ctx, int argc, char **argv);
+
+#endif
