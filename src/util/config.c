@@ -78,13 +78,26 @@ valid_name(const struct kh_cur *c)
 	return true;
 }
 
-/* A value may be wrapped in double quotes to keep leading/trailing blanks or '#'. */
+/*
+ * A value ends at a '#' or ';' that follows a blank (an inline comment), or
+ * is wrapped in double quotes to keep blanks, '#' and ';' as they are.
+ */
 static struct kh_cur
 value_text(struct kh_cur v)
 {
 	kh_cur_trim(&v);
-	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"')
-		return kh_cur_make(v.p + 1, v.len - 2);
+	if (v.len >= 1 && v.p[0] == '"') {
+		struct kh_cur inner = kh_cur_make(v.p + 1, v.len - 1), quoted;
+		if (kh_cur_take_until(&inner, '"', &quoted) && quoted.p + quoted.len < v.p + v.len)
+			return quoted;
+		return v;
+	}
+	for (size_t i = 1; i < v.len; i++)
+		if ((v.p[i] == '#' || v.p[i] == ';') && (v.p[i - 1] == ' ' || v.p[i - 1] == '\t')) {
+			v.len = i;
+			kh_cur_trim(&v);
+			break;
+		}
 	return v;
 }
 
