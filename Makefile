@@ -18,6 +18,7 @@ $(BUILD)/Makefile: CMakeLists.txt
 
 build: $(BUILD)/Makefile
 	cmake --build $(BUILD) -j$(JOBS)
+	@ln -sf $(BUILD)/compile_commands.json compile_commands.json
 
 # The main job: collect this host's inventory and summarise it (demo, no network).
 run:

@@ -7,11 +7,12 @@ set -euo pipefail
 build_pkgs=(
 	build-essential cmake pkg-config
 	libjansson-dev libssl-dev libsqlite3-dev
+	libyara-dev libarchive-dev
 )
 test_pkgs=(
 	libcmocka-dev
 	dpkg rpm python3-rpm node-semver nodejs
-	hyperfine
+	hyperfine yara
 )
 fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 

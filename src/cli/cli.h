@@ -40,6 +40,10 @@ void cli_error_diag(enum kh_err err, const struct kh_diag *diag);
 int cmd_version(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_inventory(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_config(struct cli_ctx *ctx, int argc, char **argv);
+/* `khien scan`, `khien rules compile`, `khien quarantine` (cmd_scan.c, …) */
+int cmd_scan(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_rules(struct cli_ctx *ctx, int argc, char **argv);
+int cmd_quarantine(struct cli_ctx *ctx, int argc, char **argv);
 
 /* `khien inventory collect` (src/cli/cmd_inventory_collect.c) */
 int cmd_inventory_collect(struct cli_ctx *ctx, int argc, char **argv);

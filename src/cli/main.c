@@ -19,6 +19,11 @@ static const struct subcommand subcommands[] = {
 	  "phần mềm đã cài: collect, import-assets, list-assets" },
 	{ "version", cmd_version, "compare versions: version compare --scheme S A B",
 	  "so sánh phiên bản: version compare --scheme S A B" },
+	{ "scan", cmd_scan, "scan files for malware (YARA rules, hash lists, archives)",
+	  "quét mã độc (luật YARA, danh sách băm, tệp nén)" },
+	{ "rules", cmd_rules, "compile YARA rules: rules compile", "biên dịch luật YARA: rules compile" },
+	{ "quarantine", cmd_quarantine, "quarantined files: list, restore, delete",
+	  "tệp bị cách ly: list, restore, delete" },
 	{ "config", cmd_config, "check the configuration, list its keys",
 	  "kiểm tra cấu hình, liệt kê các khóa" },
 };
