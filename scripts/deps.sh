@@ -12,7 +12,7 @@ build_pkgs=(
 test_pkgs=(
 	libcmocka-dev
 	dpkg rpm python3-rpm node-semver nodejs
-	hyperfine yara
+	hyperfine yara python3-jsonschema
 )
 fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 

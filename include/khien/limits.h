@@ -26,6 +26,7 @@
 	X(max_apk_db_bytes, 512u << 20, "size of an apk installed database")       \
 	X(max_rpm_output_bytes, 512u << 20, "output read from the rpm tool")       \
 	X(max_packages, 2000000, "packages in one inventory")                      \
+	X(max_inventory_errors, 1000, "errors kept in one inventory")                \
 	X(max_csv_bytes, 64u << 20, "size of a CSV file")                          \
 	X(max_csv_fields, 256, "fields in one CSV row")                            \
 	X(max_csv_rows, 1000000, "rows in one CSV file")                           \
