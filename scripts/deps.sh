@@ -11,7 +11,7 @@ build_pkgs=(
 )
 test_pkgs=(
 	libcmocka-dev
-	dpkg rpm python3-rpm node-semver nodejs
+	dpkg libdpkg-dev rpm python3-rpm node-semver nodejs
 	hyperfine yara python3-jsonschema
 )
 fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
