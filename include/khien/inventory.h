@@ -232,4 +232,132 @@ enum kh_err kh_inventory_from_json(struct kh_cur in, const char *what,
 
 /* ---- asset registry (assets.c) ---- */
 
+/*
+ * The registry of appliances and servers each unit declares in a CSV file
+ * (docs/assets.md), stored through struct kh_store and mapped to CPE 2.3 so
+ * advisories (NVD configurations) can be matched against them.
+ */
+struct kh_store;
+
+/* ---- RFC 4180 CSV reader (csv.c) ---- */
+
+/*
+ * Reads records from untrusted bytes: quoted fields, doubled quotes,
+ * commas and newlines inside quotes, CRLF or LF line ends, an optional
+ * UTF-8 BOM (Excel) skipped, blank lines skipped. Every field must be
+ * valid UTF-8 without NUL. Bounded by max_csv_bytes (whole input),
+ * max_csv_rows, max_csv_fields and max_line_bytes (one physical line).
+ */
+struct kh_csv;
+
+struct kh_csv_row {
+	long line;                 /* physical line where the record starts */
+	size_t n_fields;
+	const char *const *fields; /* NUL-terminated; borrowed until next call */
+};
+
+/* KH_ELIMIT (max_csv_bytes) when the input is too large. */
+enum kh_err kh_csv_new(struct kh_cur text, const char *file, struct kh_csv **out,
+                       struct kh_diag *diag) KH_WUR;
+void kh_csv_free(struct kh_csv *csv);
+/*
+ * The next record. KH_ENOENT at the end of input. A bad record
+ * (KH_EFORMAT; KH_ELIMIT for max_csv_fields or max_line_bytes) has been
+ * skipped whole, row->line names it and diag says file, line and field;
+ * reading may go on while kh_csv_can_continue() is true. Other errors
+ * (KH_ENOMEM, KH_ELIMIT max_csv_rows) end the reading.
+ */
+enum kh_err kh_csv_next(struct kh_csv *csv, struct kh_csv_row *row,
+                        struct kh_diag *diag) KH_WUR;
+bool kh_csv_can_continue(const struct kh_csv *csv);
+
+/* ---- CPE 2.3 mapping (cpe_map.c) ---- */
+
+/*
+ * Appends one WFN attribute value bound for the CPE 2.3 formatted string
+ * (NISTIR 7695 section 6.2): lower case, '.', '-' and '_' as they are,
+ * every other printable ASCII punctuation escaped with '\', blanks become
+ * '_'. KH_EFORMAT for bytes outside printable ASCII (not representable)
+ * or an empty value.
+ */
+enum kh_err kh_cpe_append_component(struct kh_buf *out, const char *value) KH_WUR;
+
+struct kh_cpe_match {
+	bool vendor_known;  /* the vendor is in the table */
+	bool product_known; /* and so is the product: cpe is set */
+	char *cpe;          /* owned; NULL when not mapped */
+	char *why;          /* owned; why not mapped (for the warning), or NULL */
+};
+
+/*
+ * Maps a vendor/product/version as people write them ("Fortinet",
+ * "FortiGate 100F", "v7.2.4"; "VMware", "vCenter Server", "8.0 U2b") to a
+ * CPE 2.3 formatted string using NVD's vendor:product names (table and
+ * version rules in docs/assets.md). Case-insensitive, with aliases. An
+ * unknown vendor or product, or a version that cannot be bound, is not an
+ * error: cpe stays NULL and `why` says what is missing. KH_ENOMEM only.
+ */
+enum kh_err kh_cpe_map(const char *vendor, const char *product, const char *version,
+                       struct kh_cpe_match *out) KH_WUR;
+void kh_cpe_match_cleanup(struct kh_cpe_match *m);
+
+/* ---- assets (assets.c) ---- */
+
+struct kh_asset {
+	int64_t id;
+	char *unit, *name, *vendor, *product, *version, *address, *notes;
+	char *cpe;         /* NULL: not mapped */
+	bool vendor_known;
+	char *imported_at; /* "YYYY-MM-DDTHH:MM:SSZ" */
+};
+
+/* A problem with one row: errors skip the row, warnings keep it. */
+struct kh_asset_issue {
+	long line;
+	bool is_error;
+	char *message;
+};
+
+struct kh_asset_import {
+	char *file;
+	size_t n_imported;       /* new assets */
+	size_t n_updated;        /* assets that existed (same unit and name) */
+	size_t n_skipped;        /* bad rows */
+	size_t n_unknown_vendor; /* stored without a CPE */
+	struct kh_asset_issue *issues;
+	size_t n_issues, cap_issues;
+	struct kh_asset *assets; /* stored rows, in file order */
+	size_t n_assets, cap_assets;
+};
+
+/*
+ * Imports a CSV whose header names the columns unit, name, vendor,
+ * product, version (required) and address, notes (optional), in any order,
+ * case-insensitive. Every good row is upserted by (unit, name) in one
+ * transaction; bad rows are recorded as issues and skipped. Fatal errors
+ * (bad header, a limit on the whole file, database errors) roll everything
+ * back and return an error with diag set; *out is then NULL.
+ */
+enum kh_err kh_assets_import_csv(struct kh_store *st, struct kh_cur text,
+                                 const char *file, struct kh_asset_import **out,
+                                 struct kh_diag *diag) KH_WUR;
+void kh_asset_import_free(struct kh_asset_import *imp);
+/* {"file","imported","updated","skipped","unknown_vendor","errors":[...],
+ *  "warnings":[...],"assets":[...]} (docs/assets.md). */
+enum kh_err kh_asset_import_to_json(const struct kh_asset_import *imp,
+                                    struct kh_buf *out) KH_WUR;
+
+struct kh_asset_list {
+	struct kh_asset *items;
+	size_t n, cap;
+};
+
+/* Stored assets ordered by unit then name; unit NULL lists all units. */
+enum kh_err kh_assets_list(struct kh_store *st, const char *unit,
+                           struct kh_asset_list **out, struct kh_diag *diag) KH_WUR;
+void kh_asset_list_free(struct kh_asset_list *list);
+/* {"assets":[{...}]} */
+enum kh_err kh_asset_list_to_json(const struct kh_asset_list *list,
+                                  struct kh_buf *out) KH_WUR;
+
 #endif

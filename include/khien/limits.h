@@ -32,6 +32,15 @@
 	X(max_csv_rows, 1000000, "rows in one CSV file")                           \
 	X(max_json_bytes, 256u << 20, "size of a JSON document")                   \
 	X(max_json_depth, 128, "nesting depth of a JSON document")                 \
+	X(max_scan_file_bytes, 1ull << 30, "file size above which YARA rules are not run (--max-filesize)") \
+	X(max_archive_depth, 8, "nesting depth of archives inside archives") \
+	X(max_archive_members, 100000, "members read from one scanned file's archives") \
+	X(max_archive_member_bytes, 256u << 20, "size of one archive member") \
+	X(max_archive_total_bytes, 1ull << 30, "bytes unpacked from one scanned file's archives") \
+	X(max_archive_ratio, 200, "unpacked/packed size ratio of an archive (past 1 MiB)") \
+	X(max_hashlist_bytes, 1ull << 30, "size of one hash list file") \
+	X(max_hashlist_entries, 20000000, "hashes loaded from all hash lists") \
+	X(max_scan_cache_entries, 10000000, "files remembered by the scan cache") \
 	X(max_batch_line_bytes, 64u << 10, "one line of --batch input")
 
 enum kh_limit_id {
