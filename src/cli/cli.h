@@ -7,6 +7,7 @@
 #define KHIEN_CLI_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 #include "khien/config.h"
 #include "khien/util.h"
@@ -35,6 +36,17 @@ struct cli_ctx {
 void cli_error(const char *fmt, ...) KH_PRINTF(1, 2);
 /* Prints a diagnostic "khien: file:line: message" to stderr. */
 void cli_error_diag(enum kh_err err, const struct kh_diag *diag);
+
+/* An aligned text table (src/cli/table.c); cells are copied. */
+#define CLI_TABLE_MAX_COLS 16
+struct cli_table {
+	size_t n_cols, n_rows;
+	char ***rows;
+};
+struct cli_table *cli_table_new(size_t n_cols);
+enum kh_err cli_table_add(struct cli_table *t, const char *const *cells) KH_WUR;
+void cli_table_print(const struct cli_table *t, FILE *out);
+void cli_table_free(struct cli_table *t);
 
 /* Subcommands: argv[0] is the subcommand name; return the exit code. */
 int cmd_version(struct cli_ctx *ctx, int argc, char **argv);

@@ -145,25 +145,32 @@ cmd_inventory_import_assets(struct cli_ctx *ctx, int argc, char **argv)
 	return do_import(ctx, path);
 }
 
-static const char *
-or_dash(const char *s)
-{
-	return s != NULL ? s : "-";
-}
-
-static void
+static enum kh_err
 print_list(const struct kh_asset_list *list)
 {
-	printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", KH_MSG("unit", "đơn vị"), KH_MSG("name", "tên"),
-	       KH_MSG("vendor", "hãng"), KH_MSG("product", "sản phẩm"), KH_MSG("version", "phiên bản"),
-	       KH_MSG("address", "địa chỉ"), "CPE");
+	const char *header[] = { KH_MSG("unit", "đơn vị"), KH_MSG("name", "tên"),
+		                 KH_MSG("vendor", "hãng"), KH_MSG("product", "sản phẩm"),
+		                 KH_MSG("version", "phiên bản"), KH_MSG("address", "địa chỉ"),
+		                 "CPE" };
+	struct cli_table *t = cli_table_new(7);
+	enum kh_err r = KH_ENOMEM;
+
+	if (t == NULL || (r = cli_table_add(t, header)) != KH_OK)
+		goto out;
 	for (size_t i = 0; i < list->n; i++) {
 		const struct kh_asset *a = &list->items[i];
-		printf("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a->unit, a->name, or_dash(a->vendor),
-		       or_dash(a->product), or_dash(a->version), or_dash(a->address),
-		       a->cpe != NULL ? a->cpe : KH_MSG("(no CPE)", "(chưa có CPE)"));
+		const char *row[] = { a->unit, a->name, a->vendor, a->product, a->version,
+			              a->address,
+			              a->cpe != NULL ? a->cpe : KH_MSG("(no CPE)", "(chưa có CPE)") };
+		if ((r = cli_table_add(t, row)) != KH_OK)
+			goto out;
 	}
+	cli_table_print(t, stdout);
 	printf("%s: %zu\n", KH_MSG("Assets", "Số thiết bị"), list->n);
+	r = KH_OK;
+ out:
+	cli_table_free(t);
+	return r;
 }
 
 int
@@ -203,8 +210,9 @@ cmd_inventory_list_assets(struct cli_ctx *ctx, int argc, char **argv)
 	if (ctx->json) {
 		if (print_buf_json(&out, kh_asset_list_to_json(list, &out)) != 0)
 			goto out;
-	} else {
-		print_list(list);
+	} else if ((r = print_list(list)) != KH_OK) {
+		cli_error("%s", kh_strerror(r));
+		goto out;
 	}
 	status = CLI_EXIT_OK;
  out:
