@@ -64,34 +64,12 @@ static const char *const key_names[K_COUNT] = { "P (name)", "V (version)", "A (a
 static void
 emit(struct inv_parse *ps, struct entry *e)
 {
-	struct kh_inventory_pkg pkg = { .type = KH_INVENTORY_APK };
 	/* No origin: the package is its own source, as for dpkg. */
 	struct kh_cur src = e->present[K_ORIGIN] ? e->v[K_ORIGIN] : e->v[K_NAME];
-	const struct kh_cur parts[5] = { e->v[K_NAME], e->v[K_VERSION], e->v[K_ARCH], src,
-		                         e->v[K_VERSION] };
-	char *s[5] = { 0 };
-	struct kh_diag d;
-	enum kh_err r = KH_ENOMEM;
+	const struct kh_cur fields[INV_STATUS] = { e->v[K_NAME], e->v[K_VERSION],
+		                                   e->v[K_ARCH], src, e->v[K_VERSION] };
 
-	kh_diag_clear(&d);
-	for (size_t i = 0; i < 5; i++)
-		if ((s[i] = kh_cur_dup(&parts[i])) == NULL)
-			goto out;
-	pkg.name = s[0];
-	pkg.version = s[1];
-	pkg.arch = s[2];
-	pkg.source = s[3];
-	pkg.source_version = s[4];
-	r = kh_inventory_add_pkg(ps->inv, &pkg, &d);
- out:
-	if (r == KH_ENOMEM)
-		ps->nomem = true;
-	else if (r == KH_ELIMIT) {
-		inv_problem(ps, e->first_line, KH_ELIMIT, "%s", d.msg);
-		ps->stop = true;
-	}
-	for (size_t i = 0; i < 5; i++)
-		kh_free(s[i]);
+	inv_emit(ps, e->first_line, KH_INVENTORY_APK, fields, NULL);
 }
 
 static void

@@ -163,37 +163,16 @@ invalid_value(struct inv_parse *ps, const struct field *f, enum field_id id)
 	        (const char *)f->value.p);
 }
 
-/* Builds the package once its fields are checked; strings are copies. */
+/* Builds the package once its fields are checked. */
 static void
 emit(struct inv_parse *ps, struct para *pa, struct kh_cur state, struct kh_cur src,
      struct kh_cur src_version)
 {
-	char *s[6] = { 0 };
-	const struct kh_cur parts[6] = { pa->f[F_PACKAGE].value, pa->f[F_VERSION].value,
-		                         pa->f[F_ARCH].value, src, src_version, state };
-	struct kh_inventory_pkg pkg = { .type = KH_INVENTORY_DEB };
-	struct kh_diag d;
-	enum kh_err r = KH_ENOMEM;
+	const struct kh_cur fields[INV_STATUS] = { pa->f[F_PACKAGE].value,
+		                                   pa->f[F_VERSION].value,
+		                                   pa->f[F_ARCH].value, src, src_version };
 
-	for (size_t i = 0; i < 6; i++)
-		if ((s[i] = kh_cur_dup(&parts[i])) == NULL)
-			goto out;
-	pkg.name = s[0];
-	pkg.version = s[1];
-	pkg.arch = s[2];
-	pkg.source = s[3];
-	pkg.source_version = s[4];
-	pkg.status = s[5];
-	r = kh_inventory_add_pkg(ps->inv, &pkg, &d);
- out:
-	if (r == KH_ENOMEM)
-		ps->nomem = true;
-	else if (r == KH_ELIMIT) {
-		inv_problem(ps, pa->first_line, KH_ELIMIT, "%s", d.msg);
-		ps->stop = true;
-	}
-	for (size_t i = 0; i < 6; i++)
-		kh_free(s[i]);
+	inv_emit(ps, pa->first_line, KH_INVENTORY_DEB, fields, &state);
 }
 
 static void

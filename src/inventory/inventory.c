@@ -292,3 +292,36 @@ inv_problem(struct inv_parse *ps, long line, enum kh_err err, const char *fmt, .
 		(void)kh_diag_set(ps->diag, err, ps->file, line, "%s", msg);
 	}
 }
+
+void
+inv_emit(struct inv_parse *ps, long line, enum kh_inventory_type type,
+         const struct kh_cur fields[INV_STATUS], const struct kh_cur *status)
+{
+	struct kh_inventory_pkg pkg = { .type = type };
+	char *s[INV_FIELD_COUNT] = { 0 };
+	struct kh_diag d;
+	enum kh_err r = KH_ENOMEM;
+
+	kh_diag_clear(&d);
+	for (size_t i = 0; i < INV_STATUS; i++)
+		if ((s[i] = kh_cur_dup(&fields[i])) == NULL)
+			goto out;
+	if (status != NULL && (s[INV_STATUS] = kh_cur_dup(status)) == NULL)
+		goto out;
+	pkg.name = s[INV_NAME];
+	pkg.version = s[INV_VERSION];
+	pkg.arch = s[INV_ARCH];
+	pkg.source = s[INV_SOURCE];
+	pkg.source_version = s[INV_SOURCE_VERSION];
+	pkg.status = s[INV_STATUS];
+	r = kh_inventory_add_pkg(ps->inv, &pkg, &d);
+ out:
+	if (r == KH_ENOMEM)
+		ps->nomem = true;
+	else if (r == KH_ELIMIT) {
+		inv_problem(ps, line, KH_ELIMIT, "%s", d.msg);
+		ps->stop = true;
+	}
+	for (size_t i = 0; i < INV_FIELD_COUNT; i++)
+		kh_free(s[i]);
+}

@@ -20,4 +20,16 @@ struct inv_parse {
 void inv_problem(struct inv_parse *ps, long line, enum kh_err err, const char *fmt, ...)
 	KH_PRINTF(4, 5);
 
+/* The fields of one package as the readers find them, in this order. */
+enum inv_field { INV_NAME, INV_VERSION, INV_ARCH, INV_SOURCE, INV_SOURCE_VERSION,
+	         INV_STATUS, INV_FIELD_COUNT };
+
+/*
+ * Adds a package built from copies of the fields (status may be NULL).
+ * Allocation failure sets ps->nomem; max_packages is recorded as a problem at
+ * `line` and sets ps->stop.
+ */
+void inv_emit(struct inv_parse *ps, long line, enum kh_inventory_type type,
+              const struct kh_cur fields[INV_STATUS], const struct kh_cur *status);
+
 #endif
