@@ -7,7 +7,7 @@ set -euo pipefail
 build_pkgs=(
 	build-essential cmake pkg-config
 	libjansson-dev libssl-dev libsqlite3-dev
-	libyara-dev libarchive-dev
+	libyara-dev libarchive-dev libcurl4-openssl-dev
 )
 test_pkgs=(
 	libcmocka-dev

@@ -19,6 +19,8 @@ static const struct subcommand subcommands[] = {
 	  "phần mềm đã cài: collect, import-assets, list-assets" },
 	{ "version", cmd_version, "compare versions: version compare --scheme S A B",
 	  "so sánh phiên bản: version compare --scheme S A B" },
+	{ "feeds", cmd_feeds, "advisory feeds: import, update, add-warning, export-bundle, import-bundle",
+	  "nguồn cảnh báo: import, update, add-warning, export-bundle, import-bundle" },
 	{ "scan", cmd_scan, "scan files for malware (YARA rules, hash lists, archives)",
 	  "quét mã độc (luật YARA, danh sách băm, tệp nén)" },
 	{ "rules", cmd_rules, "compile YARA rules: rules compile", "biên dịch luật YARA: rules compile" },
