@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages Khiên needs to build, test and fuzz, only when
 # some are missing (apt-get update runs only then). Works as root or via sudo.
-# Usage: scripts/deps.sh [build|test|fuzz|all]   (default: all)
+# Usage: scripts/deps.sh [build|test|fuzz|bench|all]   (default: all; all = build+test+fuzz)
 set -euo pipefail
 
 build_pkgs=(
@@ -15,14 +15,16 @@ test_pkgs=(
 	hyperfine yara python3-jsonschema
 )
 fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
+bench_pkgs=(yara clamav time hyperfine bc python3)
 
 want=()
 case "${1:-all}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
 fuzz) want=("${build_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
+bench) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
 all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
-*) echo "usage: $0 [build|test|fuzz|all]" >&2; exit 2 ;;
+*) echo "usage: $0 [build|test|fuzz|bench|all]" >&2; exit 2 ;;
 esac
 
 missing=()

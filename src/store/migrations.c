@@ -42,8 +42,38 @@ static const char v1_postgres[] =
 	" UNIQUE (unit_id, name));"
 	"CREATE INDEX assets_cpe ON assets(cpe);";
 
+/* v2: every malware scan's summary and detections (src/scan/scan_store.c). */
+static const char v2_sqlite[] =
+	"CREATE TABLE scan_runs ("
+	" id INTEGER PRIMARY KEY,"
+	" started_at TEXT NOT NULL,"
+	" duration_ms INTEGER NOT NULL,"
+	" files INTEGER NOT NULL, bytes INTEGER NOT NULL, cached INTEGER NOT NULL,"
+	" detections INTEGER NOT NULL, errors INTEGER NOT NULL);"
+	"CREATE TABLE scan_detections ("
+	" id INTEGER PRIMARY KEY,"
+	" run_id INTEGER NOT NULL REFERENCES scan_runs(id) ON DELETE CASCADE,"
+	" path TEXT NOT NULL, match TEXT NOT NULL, engine TEXT NOT NULL,"
+	" sha256 TEXT, size INTEGER NOT NULL, detected_at TEXT NOT NULL);"
+	"CREATE INDEX scan_detections_sha256 ON scan_detections(sha256);";
+
+static const char v2_postgres[] =
+	"CREATE TABLE scan_runs ("
+	" id BIGSERIAL PRIMARY KEY,"
+	" started_at TEXT NOT NULL,"
+	" duration_ms BIGINT NOT NULL,"
+	" files BIGINT NOT NULL, bytes BIGINT NOT NULL, cached BIGINT NOT NULL,"
+	" detections BIGINT NOT NULL, errors BIGINT NOT NULL);"
+	"CREATE TABLE scan_detections ("
+	" id BIGSERIAL PRIMARY KEY,"
+	" run_id BIGINT NOT NULL REFERENCES scan_runs(id) ON DELETE CASCADE,"
+	" path TEXT NOT NULL, match TEXT NOT NULL, engine TEXT NOT NULL,"
+	" sha256 TEXT, size BIGINT NOT NULL, detected_at TEXT NOT NULL);"
+	"CREATE INDEX scan_detections_sha256 ON scan_detections(sha256);";
+
 static const struct kh_store_migration migrations[] = {
 	{ 1, "asset registry: units, assets", v1_sqlite, v1_postgres },
+	{ 2, "malware scans: runs, detections", v2_sqlite, v2_postgres },
 };
 
 const struct kh_store_migration *
