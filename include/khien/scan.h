@@ -262,4 +262,18 @@ enum kh_err kh_scan_log_save(const struct kh_scan_log *log, struct kh_store *st,
                              const struct kh_scan_summary *sum, time_t started,
                              int64_t *run_id, struct kh_diag *diag) KH_WUR;
 
+/*
+ * Test control (after SQLite's sqlite3_test_control): called at fixed points
+ * of one file's scan so a test can change the file at exactly that moment —
+ * delete it before it is opened, truncate or rewrite it once it is mapped.
+ * Process-wide; NULL (the default) in production. Not thread-safe to set
+ * while a scan runs.
+ */
+struct kh_scan_test_hooks {
+	void (*before_open)(const char *path, void *ctx);
+	void (*after_read_start)(const char *path, void *ctx); /* mapped or opened */
+	void *ctx;
+};
+void kh_scan_set_test_hooks(const struct kh_scan_test_hooks *hooks);
+
 #endif

@@ -11,8 +11,11 @@
 
 __thread sigjmp_buf *kh_scan_sigbus_jmp;
 
+static struct sigaction previous; /* whoever handled SIGBUS before us */
+static pthread_mutex_t install_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void
-on_sigbus(int sig)
+on_sigbus(int sig, siginfo_t *info, void *uctx)
 {
 	sigjmp_buf *jb = kh_scan_sigbus_jmp;
 
@@ -20,26 +23,39 @@ on_sigbus(int sig)
 		kh_scan_sigbus_jmp = NULL;
 		siglongjmp(*jb, 1);
 	}
-	signal(sig, SIG_DFL); /* not ours: the default action (core dump) */
+	/* Not a scanned mapping: hand it to the previous handler, else die. */
+	if ((previous.sa_flags & SA_SIGINFO) && previous.sa_sigaction != NULL) {
+		previous.sa_sigaction(sig, info, uctx);
+		return;
+	}
+	if (previous.sa_handler != SIG_DFL && previous.sa_handler != SIG_IGN &&
+	    previous.sa_handler != NULL) {
+		previous.sa_handler(sig);
+		return;
+	}
+	signal(sig, SIG_DFL);
 	raise(sig);
 }
 
-static void
-install_once(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_sigbus;
-	sa.sa_flags = SA_NODEFER; /* no mask to restore after siglongjmp */
-	sigemptyset(&sa.sa_mask);
-	(void)sigaction(SIGBUS, &sa, NULL);
-}
-
+/*
+ * Installs the handler unless it is already in place. Checked at every scan,
+ * not once per process: the embedding program (or a test framework) may
+ * have replaced it since.
+ */
 void
 kh_scan_sigbus_install(void)
 {
-	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	struct sigaction sa, current;
 
-	(void)pthread_once(&once, install_once);
+	pthread_mutex_lock(&install_lock);
+	if (sigaction(SIGBUS, NULL, &current) == 0 &&
+	    !((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == on_sigbus)) {
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_sigaction = on_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER; /* no mask to restore after siglongjmp */
+		sigemptyset(&sa.sa_mask);
+		if (sigaction(SIGBUS, &sa, &previous) != 0)
+			memset(&previous, 0, sizeof(previous));
+	}
+	pthread_mutex_unlock(&install_lock);
 }

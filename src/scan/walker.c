@@ -86,6 +86,17 @@ read_small(int fd, uint8_t *buf, size_t want, size_t *got)
 	return true;
 }
 
+static struct kh_scan_test_hooks test_hooks;
+
+void
+kh_scan_set_test_hooks(const struct kh_scan_test_hooks *hooks)
+{
+	if (hooks == NULL)
+		memset(&test_hooks, 0, sizeof(test_hooks));
+	else
+		test_hooks = *hooks;
+}
+
 /* Maps the file and scans it; a SIGBUS (file truncated meanwhile) escapes here. */
 static void
 scan_mapped(struct scan_worker *w, const char *path, int fd, size_t size)
@@ -100,6 +111,8 @@ scan_mapped(struct scan_worker *w, const char *path, int fd, size_t size)
 	(void)madvise(map, size, MADV_WILLNEED);
 	if (sigsetjmp(jb, 0) == 0) {
 		kh_scan_sigbus_jmp = &jb;
+		if (test_hooks.after_read_start != NULL)
+			test_hooks.after_read_start(path, test_hooks.ctx);
 		kh_scan_engine_object(w, path, map, size, 0, false);
 		kh_scan_sigbus_jmp = NULL;
 	} else {
@@ -199,6 +212,8 @@ process_file(struct scan_worker *w, const struct job *job)
 		flags |= O_NOFOLLOW;
 	kh_scan_worker_begin_file(w, NULL);
 	atomic_fetch_add(&s->files, 1);
+	if (test_hooks.before_open != NULL)
+		test_hooks.before_open(job->path, test_hooks.ctx);
 	if ((fd = open(job->path, flags)) < 0) {
 		open_failed(w, job->path);
 		return;
@@ -214,8 +229,11 @@ process_file(struct scan_worker *w, const struct job *job)
 	before = file_id(&st);
 	read_ns = kh_scan_now_ns();
 	scan_content(w, job->path, fd, &st);
-	if (fstat(fd, &st) != 0 || (after = file_id(&st), !same_version(&before, &after)))
-		changed(w, job->path);
+	/* One error per file: a file that shrank under us was reported already. */
+	if (fstat(fd, &st) != 0 || (after = file_id(&st), !same_version(&before, &after))) {
+		if (!w->file_error)
+			changed(w, job->path);
+	}
 	else if (!w->file_error && !w->file_detected && s->cache != NULL &&
 	         kh_scan_cache_note(s->cache, &before, read_ns) != KH_OK)
 		kh_log_warn("scan cache: %s", kh_strerror(KH_ENOMEM));

@@ -42,6 +42,7 @@ struct seen {
 	char matches[1024];
 	char paths[4096];
 	char limits[256];
+	char last_error[512];
 };
 
 static void
@@ -59,6 +60,8 @@ collect(const struct kh_scan_event *ev, void *ctx)
 		assert_int_equal(strlen(ev->sha256), 64);
 	} else {
 		s->errors++;
+		if (ev->message != NULL)
+			snprintf(s->last_error, sizeof(s->last_error), "%s", ev->message);
 		if (ev->limit != NULL) {
 			strncat(list, ev->limit, 200 - strlen(list));
 			strncat(list, ";", 200 - strlen(list));
@@ -546,6 +549,111 @@ test_walk_tree(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* ---- files that change under the scanner (test-control hooks) ---- */
+
+struct race {
+	const char *victim; /* basename the hook acts on */
+	enum { RACE_UNLINK, RACE_TRUNCATE, RACE_REWRITE } what;
+	int fired;
+};
+
+static bool
+is_victim(const struct race *r, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	return strcmp(base != NULL ? base + 1 : path, r->victim) == 0;
+}
+
+static void
+race_before_open(const char *path, void *ctx)
+{
+	struct race *r = ctx;
+
+	if (r->what == RACE_UNLINK && is_victim(r, path) && unlink(path) == 0)
+		r->fired++;
+}
+
+static void
+race_after_read_start(const char *path, void *ctx)
+{
+	struct race *r = ctx;
+	FILE *f;
+
+	if (!is_victim(r, path))
+		return;
+	if (r->what == RACE_TRUNCATE && truncate(path, 0) == 0)
+		r->fired++;
+	if (r->what == RACE_REWRITE && (f = fopen(path, "r+b")) != NULL) {
+		/* same size, new bytes: only mtime/ctime tell */
+		if (fputs("rewritten", f) >= 0)
+			r->fired++;
+		fclose(f);
+	}
+}
+
+/* One big (mapped) victim and one small clean file; the scan must go on. */
+static void
+run_race(int what, const char *expect_message)
+{
+	char dir[] = "/tmp/khien-test-race-XXXXXX", p[4200];
+	struct race r = { .victim = "victim.bin", .what = what };
+	struct kh_scan_test_hooks hooks = { race_before_open, race_after_read_start, &r };
+	struct kh_scan_options opts = { 0 };
+	const char *paths[1] = { dir };
+	struct kh_scan_summary sum;
+	struct fixture_set f;
+	struct kh_diag diag;
+	size_t big = 4u << 20;
+	char *bytes = malloc(big);
+
+	assert_non_null(bytes);
+	memset(bytes, 'A', big);
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof(p), "%s/victim.bin", dir);
+	write_file(p, bytes, big);
+	snprintf(p, sizeof(p), "%s/other.com", dir);
+	write_file(p, eicar, 68);
+	free(bytes);
+
+	opts.n_threads = 2;
+	open_scanner(&f, &opts, true, NULL);
+	kh_scan_set_test_hooks(&hooks);
+	assert_int_equal(kh_scan_paths(f.scan, paths, 1, &sum, &diag), KH_OK);
+	kh_scan_set_test_hooks(NULL);
+	assert_int_equal(r.fired, 1);
+	assert_int_equal(sum.files, 2);
+	assert_int_equal(sum.detections, 1); /* the other file is still scanned */
+	assert_int_equal(sum.errors, 1);
+	assert_non_null(strstr(f.seen.paths, "other.com"));
+	if (strstr(f.seen.last_error, expect_message) == NULL)
+		fail_msg("error '%s' lacks '%s'", f.seen.last_error, expect_message);
+	close_scanner(&f);
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	assert_int_equal(system(p), 0);
+}
+
+static void
+test_file_disappears(void **state)
+{
+	(void)state;
+	run_race(RACE_UNLINK, "disappeared");
+}
+
+static void
+test_file_shrinks_while_mapped(void **state)
+{
+	(void)state;
+	run_race(RACE_TRUNCATE, "shrank");
+}
+
+static void
+test_file_rewritten_during_scan(void **state)
+{
+	(void)state;
+	run_race(RACE_REWRITE, "changed");
+}
+
 static void
 test_quarantine_round_trip(void **state)
 {
@@ -647,6 +755,9 @@ main(void)
 		cmocka_unit_test(test_hash_engine),
 		cmocka_unit_test(test_cache_rules),
 		cmocka_unit_test(test_walk_tree),
+		cmocka_unit_test(test_file_disappears),
+		cmocka_unit_test(test_file_shrinks_while_mapped),
+		cmocka_unit_test(test_file_rewritten_during_scan),
 		cmocka_unit_test(test_quarantine_round_trip),
 		cmocka_unit_test(test_json_lines),
 	};
