@@ -129,6 +129,7 @@ struct kh_scan_options {
 	size_t n_excludes;
 	const char *cache_path;   /* NULL: no scan cache */
 	const char *quarantine_dir; /* NULL: detected files stay in place */
+	bool no_archives;         /* do not look inside archives */
 	/* called after each file with bytes done (from scanning threads) */
 	void (*progress)(uint64_t files, uint64_t bytes, void *ctx);
 };

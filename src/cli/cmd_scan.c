@@ -25,7 +25,7 @@ struct scan_args {
 	const char **paths;
 	size_t n_paths;
 	int64_t threads;
-	bool follow, one_fs, no_cache, quarantine;
+	bool follow, one_fs, no_cache, quarantine, no_archives;
 };
 
 struct printer {
@@ -54,6 +54,8 @@ scan_usage(FILE *out)
 	fprintf(out, "  --max-filesize SIZE   %s\n", KH_MSG("larger files are hashed but not run through rules (default 1G)",
 	                                                    "tệp lớn hơn chỉ được tính băm, không chạy luật (mặc định 1G)"));
 	fprintf(out, "  --no-cache            %s\n", KH_MSG("read every file even if unchanged", "đọc mọi tệp kể cả khi không đổi"));
+	fprintf(out, "  --no-archives         %s\n", KH_MSG("do not look inside archives (like clamscan --scan-archive=no)",
+	                                                    "không quét bên trong tệp nén (như clamscan --scan-archive=no)"));
 	fprintf(out, "  --quarantine          %s\n", KH_MSG("move detected files into quarantine",
 	                                                    "chuyển tệp bị phát hiện vào khu cách ly"));
 }
@@ -115,15 +117,20 @@ valued_option(struct scan_args *a, int argc, char **argv, int *i)
 static int
 parse_args(int argc, char **argv, struct scan_args *a)
 {
-	int i, v;
+	int i, v, n_paths = 0;
 
+	/* Options and paths may mix (GNU style); paths are gathered in order at
+	 * the front of argv (argv[1..]), everything after "--" is a path. */
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
-			i++;
+			for (i++; i < argc; i++)
+				argv[1 + n_paths++] = argv[i];
 			break;
 		}
-		if (argv[i][0] != '-' || argv[i][1] == '\0')
-			break;
+		if (argv[i][0] != '-' || argv[i][1] == '\0') {
+			argv[1 + n_paths++] = argv[i];
+			continue;
+		}
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
 			scan_usage(stdout);
 			return 1;
@@ -140,14 +147,16 @@ parse_args(int argc, char **argv, struct scan_args *a)
 			a->no_cache = true;
 		else if (strcmp(argv[i], "--quarantine") == 0)
 			a->quarantine = true;
+		else if (strcmp(argv[i], "--no-archives") == 0)
+			a->no_archives = true;
 		else {
 			cli_error("scan: %s '%s'", KH_MSG("unknown option", "tùy chọn lạ"), argv[i]);
 			scan_usage(stderr);
 			return -1;
 		}
 	}
-	a->paths = (const char **)argv + i;
-	a->n_paths = (size_t)(argc - i);
+	a->paths = (const char **)argv + 1;
+	a->n_paths = (size_t)n_paths;
 	if (a->n_paths == 0 || (a->n_rules == 0 && a->n_hashes == 0)) {
 		cli_error("scan: %s", KH_MSG("give --rules and/or --hashes, and at least one PATH",
 		                             "cần --rules và/hoặc --hashes, và ít nhất một PATH"));
@@ -313,6 +322,7 @@ cmd_scan(struct cli_ctx *ctx, int argc, char **argv)
 	opts.n_threads = (unsigned)a.threads;
 	opts.follow_symlinks = a.follow;
 	opts.one_file_system = a.one_fs;
+	opts.no_archives = a.no_archives;
 	opts.excludes = a.excludes;
 	opts.n_excludes = a.n_excludes;
 	opts.progress = on_progress;

@@ -268,7 +268,7 @@ kh_scan_engine_object(struct scan_worker *w, const char *display, const uint8_t 
 	if (yara_ran)
 		run_yara(w, display, p, len);
 	report_object(w, display, p, len, yara_ran);
-	if (!kh_scan_is_archive(p, len))
+	if (w->scan->opts.no_archives || !kh_scan_is_archive(p, len))
 		return;
 	if ((uint64_t)depth >= KH_LIMIT(max_archive_depth) || depth >= SCAN_MAX_DEPTH) {
 		kh_scan_emit_error(w, display, "max_archive_depth", "%s",

@@ -98,8 +98,13 @@ verdict_identity(const struct kh_scan *s, uint8_t out[32])
 	memset(out, 0, 32);
 	if (kh_hash_new(KH_HASH_SHA256, &h) != KH_OK)
 		return;
+	/* Whatever changes a verdict is part of it: limits and archive scanning too. */
+	uint64_t knobs[] = { s->max_file_bytes, s->opts.no_archives,
+		             KH_LIMIT(max_archive_depth), KH_LIMIT(max_archive_members),
+		             KH_LIMIT(max_archive_member_bytes), KH_LIMIT(max_archive_total_bytes),
+		             KH_LIMIT(max_archive_ratio) };
 	if (kh_hash_update(h, parts, sizeof(parts)) != KH_OK ||
-	    kh_hash_update(h, &s->max_file_bytes, sizeof(s->max_file_bytes)) != KH_OK ||
+	    kh_hash_update(h, knobs, sizeof(knobs)) != KH_OK ||
 	    kh_hash_final(h, out) != KH_OK)
 		memset(out, 0, 32);
 	kh_hash_free(h);

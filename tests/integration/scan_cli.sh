@@ -124,5 +124,14 @@ k quarantine restore "$id"
 check "restore puts back bytes and mode" test "$(sha256sum <"$tmp/q.com")" = "$sum_before" -a "$(stat -c %a "$tmp/q.com")" = 640
 check "restored entry leaves the list" test -z "$(k quarantine list)"
 
+# Options may follow the paths; --no-archives leaves members alone.
+k --json scan "$tmp/t" --no-cache --no-archives --rules "$fx/rules" >"$tmp/noarc.json" 2>/dev/null
+check "--no-archives: plain files only, options after PATH" python3 - "$tmp/noarc.json" "$tmp/t" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8", errors="surrogateescape")]
+det = {l["path"] for l in lines if l["type"] == "detection"}
+assert sys.argv[2] + "/eicar.com" in det, det
+assert not any("!" in p for p in det), det
+PY
 [ $fail -eq 0 ] && echo "scan: all checks passed"
 exit $fail
