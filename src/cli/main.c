@@ -26,6 +26,7 @@ static const struct subcommand subcommands[] = {
 	{ "rules", cmd_rules, "compile YARA rules: rules compile", "biên dịch luật YARA: rules compile" },
 	{ "quarantine", cmd_quarantine, "quarantined files: list, restore, delete",
 	  "tệp bị cách ly: list, restore, delete" },
+	{ "site", cmd_site, "assess websites: site check URL...", "đánh giá website: site check URL..." },
 	{ "ioc", cmd_ioc, "share indicators: export, import, push, pull (STIX 2.1, MISP, TAXII 2.1)",
 	  "chia sẻ dấu hiệu: export, import, push, pull (STIX 2.1, MISP, TAXII 2.1)" },
 	{ "config", cmd_config, "check the configuration, list its keys",
