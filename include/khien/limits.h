@@ -41,7 +41,12 @@
 	X(max_hashlist_bytes, 1ull << 30, "size of one hash list file") \
 	X(max_hashlist_entries, 20000000, "hashes loaded from all hash lists") \
 	X(max_scan_cache_entries, 10000000, "files remembered by the scan cache") \
-	X(max_batch_line_bytes, 64u << 10, "one line of --batch input")
+	X(max_batch_line_bytes, 64u << 10, "one line of --batch input") \
+	X(max_site_csp_sources, 65536, "sources in one page's Content-Security-Policy") \
+	X(max_site_body_bytes, 4u << 20, "body read from one HTTP response of a site check") \
+	X(max_site_header_bytes, 256u << 10, "headers read from one HTTP response of a site check") \
+	X(max_site_seconds, 120, "time allowed for all checks of one site (seconds)") \
+	X(max_site_links, 10000, "links kept from one page of a site check")
 
 enum kh_limit_id {
 #define KH_LIMIT_ENUM(name, def, meaning) KH_LIMIT_##name,

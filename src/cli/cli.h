@@ -54,6 +54,8 @@ int cmd_inventory(struct cli_ctx *ctx, int argc, char **argv);
 int cmd_config(struct cli_ctx *ctx, int argc, char **argv);
 /* `khien feeds …` (cmd_feeds.c) */
 int cmd_feeds(struct cli_ctx *ctx, int argc, char **argv);
+/* `khien vuln scan|explain` (cmd_vuln.c) */
+int cmd_vuln(struct cli_ctx *ctx, int argc, char **argv);
 /* `khien site check …` (cmd_site.c) */
 int cmd_site(struct cli_ctx *ctx, int argc, char **argv);
 /* `khien ioc …` (cmd_ioc.c) */

@@ -21,6 +21,8 @@ static const struct subcommand subcommands[] = {
 	  "so sánh phiên bản: version compare --scheme S A B" },
 	{ "feeds", cmd_feeds, "advisory feeds: import, update, add-warning, export-bundle, import-bundle",
 	  "nguồn cảnh báo: import, update, add-warning, export-bundle, import-bundle" },
+	{ "vuln", cmd_vuln, "match advisories against inventories: vuln scan, vuln explain",
+	  "đối chiếu cảnh báo với danh mục phần mềm: vuln scan, vuln explain" },
 	{ "scan", cmd_scan, "scan files for malware (YARA rules, hash lists, archives)",
 	  "quét mã độc (luật YARA, danh sách băm, tệp nén)" },
 	{ "rules", cmd_rules, "compile YARA rules: rules compile", "biên dịch luật YARA: rules compile" },
