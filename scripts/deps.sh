@@ -13,6 +13,7 @@ test_pkgs=(
 	libcmocka-dev
 	dpkg libdpkg-dev rpm python3-rpm node-semver nodejs
 	hyperfine yara python3-jsonschema
+	nginx testssl.sh sslscan openssl
 )
 fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 bench_pkgs=(yara clamav time hyperfine bc python3)
@@ -28,6 +29,10 @@ all) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${fuzz_pkgs[@]}") ;;
 esac
 
 missing=()
+# npm ships inside some nodejs builds (NodeSource); Debian's own is a separate package
+if [ "${1:-all}" != build ] && [ "${1:-all}" != fuzz ] && ! command -v npm >/dev/null; then
+	want+=(npm)
+fi
 for p in "${want[@]}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
 	[ "$st" = installed ] || missing+=("$p")

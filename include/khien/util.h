@@ -133,7 +133,7 @@ bool kh_cur_accept(struct kh_cur *c, const char *s);
 /*
  * Takes bytes up to (not including) the first `delim`, consuming the
  * delimiter. Without a delimiter, takes the rest and returns false only if
- * the cursor was already empty.
+ * the cursor was already empty (then *out is empty too, never left unset).
  */
 bool kh_cur_take_until(struct kh_cur *c, uint8_t delim, struct kh_cur *out);
 /*

@@ -362,6 +362,8 @@ clean_policy(struct kh_cur in)
 			kh_buf_cleanup(&b);
 			return NULL;
 		}
+	if (b.data == NULL) /* nothing kept: the buffer never allocated */
+		return kh_strdup("");
 	t = kh_buf_cur(&b);
 	while (t.len > 0 && is_space(t.p[0]) && kh_cur_skip(&t, 1))
 		;

@@ -195,6 +195,16 @@ site_html_walk(struct kh_cur html, const struct site_html_cb *cb, void *ctx)
 	return r;
 }
 
+/* Length of the valid UTF-8 sequence at the cursor, 0 if there is none. */
+static size_t
+utf8_seq_len(struct kh_cur in)
+{
+	uint8_t c = in.p[0];
+	size_t n = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 0;
+
+	return n > 0 && n <= in.len && kh_utf8_valid((const char *)in.p, n) ? n : 0;
+}
+
 static enum kh_err
 put_utf8(struct kh_buf *b, uint32_t cp)
 {
@@ -284,8 +294,12 @@ site_html_decode(struct kh_cur in, struct kh_buf *out)
 		} else if (kh_cur_accept(&in, "&")) {
 			r = named_ref(&in, &cp) ? put_utf8(out, cp) : kh_buf_putc(out, '&');
 		} else {
-			r = kh_buf_putc(out, (char)in.p[0]);
-			if (!kh_cur_skip(&in, 1))
+			/* pages in legacy encodings (TCVN3, Windows-1258) are not
+			 * UTF-8: their bytes become U+FFFD so text and titles stay
+			 * valid UTF-8 for the JSON and the folding */
+			size_t n = utf8_seq_len(in);
+			r = n > 0 ? kh_buf_append(out, in.p, n) : put_utf8(out, 0xFFFD);
+			if (!kh_cur_skip(&in, n > 0 ? n : 1))
 				return KH_EINTERNAL;
 		}
 		if (r != KH_OK)

@@ -217,6 +217,13 @@ on_text(struct kh_cur text, void *ctx)
 static char *
 steal_trimmed(struct kh_buf *b)
 {
+	size_t start = b->len;
+
+	/* a full buffer may have cut the last character short */
+	while (start > 0 && b->len - start < 4 && ((uint8_t)b->data[start - 1] & 0xC0) == 0x80)
+		start--;
+	if (start > 0 && !kh_utf8_valid(b->data + start - 1, b->len - start + 1))
+		b->data[b->len = start - 1] = '\0';
 	while (b->len > 0 && b->data[b->len - 1] == ' ')
 		b->data[--b->len] = '\0';
 	return kh_buf_steal(b);

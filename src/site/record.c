@@ -186,11 +186,15 @@ kh_site_record_to_json(const struct kh_site_http_record *rec, struct kh_buf *out
 }
 
 static enum kh_err
-dup_opt(const json_t *obj, const char *key, char **out)
+dup_opt(const json_t *obj, const char *key, char **out, struct kh_diag *diag)
 {
+	const json_t *v = json_object_get(obj, key);
 	const char *s = kh_json_str(obj, key);
 
 	*out = NULL;
+	if (v != NULL && !json_is_string(v) && !json_is_null(v))
+		return kh_diag_set(diag, KH_EFORMAT, "record", 0, "\"%s\": %s", key,
+		                   KH_MSG("not a string", "không phải chuỗi"));
 	if (s == NULL)
 		return KH_OK;
 	return (*out = kh_strdup(s)) != NULL ? KH_OK : KH_ENOMEM;
@@ -212,7 +216,7 @@ response_from(const json_t *j, struct kh_site_response *r, struct kh_diag *diag)
 	r->present = true;
 	r->status = (int)json_integer_value(json_object_get(j, "status"));
 	r->verified = json_is_true(json_object_get(j, "verified"));
-	if ((e = dup_opt(j, "url", &r->url)) != KH_OK)
+	if ((e = dup_opt(j, "url", &r->url, diag)) != KH_OK)
 		return e;
 	json_array_foreach(hs, i, h) {
 		const char *n = json_string_value(json_array_get(h, 0));
@@ -267,9 +271,9 @@ kh_site_record_from_json(struct kh_cur text, struct kh_site_http_record *rec,
 		r = kh_diag_set(diag, KH_EFORMAT, "record", 0, "not a JSON object");
 		goto out;
 	}
-	if ((r = dup_opt(j, "hostname", &rec->hostname)) != KH_OK ||
-	    (r = dup_opt(j, "session_url", &rec->session_url)) != KH_OK ||
-	    (r = dup_opt(j, "cors_origin", &rec->cors_origin)) != KH_OK ||
+	if ((r = dup_opt(j, "hostname", &rec->hostname, diag)) != KH_OK ||
+	    (r = dup_opt(j, "session_url", &rec->session_url, diag)) != KH_OK ||
+	    (r = dup_opt(j, "cors_origin", &rec->cors_origin, diag)) != KH_OK ||
 	    (r = response_from(json_object_get(j, "auto"), &rec->auto_resp, diag)) != KH_OK ||
 	    (r = response_from(json_object_get(j, "http"), &rec->http, diag)) != KH_OK ||
 	    (r = response_from(json_object_get(j, "https"), &rec->https, diag)) != KH_OK ||

@@ -116,8 +116,10 @@ kh_cur_take_until(struct kh_cur *c, uint8_t delim, struct kh_cur *out)
 {
 	const uint8_t *hit;
 
-	if (c->len == 0)
+	if (c->len == 0) {
+		*out = kh_cur_make(c->p, 0);
 		return false;
+	}
 	hit = memchr(c->p, delim, c->len);
 	if (hit == NULL) {
 		*out = *c;
