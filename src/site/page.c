@@ -9,6 +9,7 @@
 #include "site_int.h"
 
 #define MAX_DEPTH 256
+#define MAX_HIDING_SELECTORS 128
 
 struct walk {
 	struct kh_site_page *page;
@@ -19,6 +20,10 @@ struct walk {
 	bool in_title, in_link, link_hidden;
 	char *link_href;
 	size_t links_seen;
+	/* ".class" and "#id" selectors that a <style> rule hides: injected
+	 * spam often hides its links with a class, not an inline style */
+	char hiding[MAX_HIDING_SELECTORS][64];
+	size_t n_hiding;
 };
 
 static bool
@@ -76,11 +81,98 @@ style_hides(const char *style)
 }
 
 static bool
-tag_hides(const struct site_html_tag *t)
+selector_hides(const struct walk *w, char kind, const char *name, size_t len)
+{
+	for (size_t i = 0; i < w->n_hiding; i++)
+		if (w->hiding[i][0] == kind && strlen(w->hiding[i] + 1) == len &&
+		    memcmp(w->hiding[i] + 1, name, len) == 0)
+			return true;
+	return false;
+}
+
+static bool
+classes_hide(const struct walk *w, const char *classes)
+{
+	while (classes != NULL && *classes != '\0') {
+		size_t len;
+
+		while (isspace((unsigned char)*classes))
+			classes++;
+		for (len = 0; classes[len] != '\0' && !isspace((unsigned char)classes[len]); len++)
+			;
+		if (len > 0 && selector_hides(w, '.', classes, len))
+			return true;
+		classes += len;
+	}
+	return false;
+}
+
+static bool
+tag_hides(const struct walk *w, const struct site_html_tag *t)
 {
 	const char *style = site_html_attr(t, "style");
+	const char *id = site_html_attr(t, "id");
 
-	return site_html_attr(t, "hidden") != NULL || (style != NULL && style_hides(style));
+	return site_html_attr(t, "hidden") != NULL || (style != NULL && style_hides(style)) ||
+	       (w->n_hiding > 0 && (classes_hide(w, site_html_attr(t, "class")) ||
+	                            (id != NULL && selector_hides(w, '#', id, strlen(id)))));
+}
+
+/* Remembers one selector of a hiding rule when it is a plain ".name" or
+ * "#name", optionally after a tag name ("div.x"); others are left alone. */
+static void
+add_hiding_selector(struct walk *w, struct kh_cur sel)
+{
+	size_t i = 0;
+
+	kh_cur_trim(&sel);
+	while (i < sel.len && isalnum(sel.p[i]))
+		i++;
+	if (i >= sel.len || (sel.p[i] != '.' && sel.p[i] != '#') || sel.len - i < 2 ||
+	    sel.len - i >= sizeof(w->hiding[0]) || w->n_hiding == MAX_HIDING_SELECTORS)
+		return;
+	for (size_t k = i + 1; k < sel.len; k++)
+		if (!isalnum(sel.p[k]) && sel.p[k] != '-' && sel.p[k] != '_')
+			return;
+	memcpy(w->hiding[w->n_hiding], sel.p + i, sel.len - i);
+	w->hiding[w->n_hiding++][sel.len - i] = '\0';
+}
+
+/* A <style> body: "selectors { declarations }" rules; at-rules such as
+ * @media are read through, their inner rules taken as if top-level. */
+static enum kh_err
+on_raw(const struct site_html_tag *t, struct kh_cur body, void *ctx)
+{
+	struct walk *w = ctx;
+	struct kh_cur sels, decls, one;
+	char block[1024];
+
+	if (strcmp(t->name, "style") != 0)
+		return KH_OK;
+	while (kh_cur_take_until(&body, '{', &sels) && kh_cur_take_until(&body, '}', &decls)) {
+		const uint8_t *last = memrchr(decls.p, '{', decls.len);
+
+		if (last != NULL) {
+			/* "@media x { .a { display:none }": the rule is after the last '{' */
+			sels = kh_cur_make(decls.p, (size_t)(last - decls.p));
+			decls = kh_cur_make(last + 1, decls.len - (size_t)(last + 1 - decls.p));
+		}
+		/* what a previous block or a comment left before the selectors */
+		for (size_t i = sels.len; i > 0; i--)
+			if (sels.p[i - 1] == '}' || (sels.p[i - 1] == '/' && i >= 2 && sels.p[i - 2] == '*')) {
+				(void)!kh_cur_skip(&sels, i);
+				break;
+			}
+		if (decls.len == 0 || decls.len >= sizeof(block))
+			continue;
+		memcpy(block, decls.p, decls.len);
+		block[decls.len] = '\0';
+		if (!style_hides(block))
+			continue;
+		while (kh_cur_take_until(&sels, ',', &one))
+			add_hiding_selector(w, one);
+	}
+	return KH_OK;
 }
 
 static bool
@@ -128,7 +220,7 @@ static enum kh_err
 start_tag(struct walk *w, const struct site_html_tag *t)
 {
 	const char *gen, *href;
-	bool hide = hidden_now(w) || tag_hides(t);
+	bool hide = hidden_now(w) || tag_hides(w, t);
 	enum kh_err r;
 
 	if (strcmp(t->name, "meta") == 0 && (gen = site_html_attr(t, "name")) != NULL &&
@@ -232,7 +324,7 @@ steal_trimmed(struct kh_buf *b)
 enum kh_err
 kh_site_page_parse(struct kh_cur html, struct kh_site_page *out)
 {
-	struct site_html_cb cb = { .tag = on_tag, .text = on_text };
+	struct site_html_cb cb = { .tag = on_tag, .text = on_text, .raw = on_raw };
 	struct walk *w = kh_calloc(1, sizeof(*w));
 	enum kh_err r = KH_ENOMEM;
 

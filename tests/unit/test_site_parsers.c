@@ -300,6 +300,34 @@ test_page_parse(void **state)
 	kh_site_page_cleanup(&page);
 }
 
+/* Spam hidden by a class or id from a <style> block, as injected kits do. */
+static void
+test_page_hidden_by_class(void **state)
+{
+	static const char html[] =
+		"<html><head><style>/* site */ body{margin:0}\n.menu a{color:blue}\n"
+		"@media screen { .sp-x , #k9 { display : none } }\n"
+		"div.off{position:absolute;left:-10000px} .shown{color:red}</style></head><body>"
+		"<div class=\"news sp-x\"><a href=\"https://a.example/\">nha cai</a></div>"
+		"<p id=\"k9\"><a href=\"https://b.example/\">tai xiu</a></p>"
+		"<div class=\"off\"><a href=\"https://c.example/\">no hu</a></div>"
+		"<div class=\"shown\"><a href=\"/tin-tuc\">Tin tức</a></div>"
+		"<div class=\"sp-xy\"><a href=\"/lien-he\">Liên hệ</a></div></body></html>";
+	struct kh_site_page page = { 0 };
+
+	(void)state;
+	assert_int_equal(kh_site_page_parse(kh_cur_make(html, strlen(html)), &page), KH_OK);
+	assert_int_equal(page.n_links, 5);
+	assert_true(page.links[0].hidden);  /* .sp-x inside @media */
+	assert_true(page.links[1].hidden);  /* #k9 */
+	assert_true(page.links[2].hidden);  /* div.off, off-screen */
+	assert_false(page.links[3].hidden); /* .shown only colours */
+	assert_false(page.links[4].hidden); /* sp-xy is another class */
+	assert_null(strstr(page.text, "nha cai"));
+	assert_non_null(strstr(page.text, "Liên hệ"));
+	kh_site_page_cleanup(&page);
+}
+
 static void
 test_page_broken_markup(void **state)
 {
@@ -382,6 +410,7 @@ main(void)
 		cmocka_unit_test(test_csp_parse),
 		cmocka_unit_test(test_csp_hostile),
 		cmocka_unit_test(test_page_parse),
+		cmocka_unit_test(test_page_hidden_by_class),
 		cmocka_unit_test(test_page_broken_markup),
 		cmocka_unit_test(test_fold_and_terms),
 		cmocka_unit_test(test_record_malformed),
