@@ -7,13 +7,13 @@ set -euo pipefail
 build_pkgs=(
 	build-essential cmake pkg-config
 	libjansson-dev libssl-dev libsqlite3-dev
-	libyara-dev libarchive-dev libcurl4-openssl-dev
+	libyara-dev libarchive-dev libcurl4-openssl-dev libpq-dev
 )
 test_pkgs=(
 	libcmocka-dev
 	dpkg libdpkg-dev rpm python3-rpm node-semver nodejs
 	hyperfine yara python3-jsonschema
-	nginx testssl.sh sslscan openssl
+	nginx testssl.sh sslscan openssl postgresql
 )
 fuzz_pkgs=(clang-14 libclang-rt-14-dev libfuzzer-14-dev)
 bench_pkgs=(yara clamav time hyperfine bc python3)

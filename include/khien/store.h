@@ -1,7 +1,7 @@
 /*
  * store.h — persistence behind one interface. Callers see an opaque
  * struct kh_store and write each statement once, with `?` placeholders;
- * a driver (SQLite now, PostgreSQL later: it rewrites `?` to `$n`) runs it.
+ * a driver (SQLite, or PostgreSQL, which rewrites `?` to `$n`) runs it.
  * User data only ever reaches the database through typed binds, never by
  * building SQL text. Opening a store applies the schema migrations
  * (docs/store.md) and refuses a database made by a newer Khiên.
@@ -25,13 +25,17 @@ struct kh_store;
 struct kh_store_stmt;
 
 struct kh_store_options {
-	const char *driver;  /* NULL or "sqlite" (the only one for now) */
-	int busy_timeout_ms; /* 0: 5000; how long to wait for another writer */
+	const char *driver;  /* NULL or "sqlite", or "postgresql" */
+	int busy_timeout_ms; /* 0: 5000; how long to wait for another writer
+	                      * (PostgreSQL: lock_timeout) */
+	const char *dsn;     /* "postgresql": libpq connection string, e.g.
+	                      * "host=/run/postgresql dbname=khien user=khien";
+	                      * "" uses libpq's PG* environment; NULL is refused */
 };
 
 /*
  * Opens (creating when absent, mode 0700) the data directory and the
- * database in it, sets the driver's safety settings and applies pending
+ * database in it (SQLite; PostgreSQL connects to opts->dsn), sets the driver's safety settings and applies pending
  * migrations, each in its own transaction. opts may be NULL. Errors:
  * KH_EIO (directory), KH_EDB (not a database, corrupt, locked),
  * KH_EUNSUPPORTED (schema newer than this program, or unknown driver).
@@ -42,7 +46,7 @@ enum kh_err kh_store_open(const char *data_dir,
 /* Closes the store (rolls back an open transaction); NULL is fine. */
 void kh_store_close(struct kh_store *st);
 
-/* "sqlite". */
+/* "sqlite" or "postgresql". */
 const char *kh_store_driver_name(const struct kh_store *st);
 /* The schema version the database is at (after migrations). */
 int kh_store_schema_version(const struct kh_store *st);
@@ -52,7 +56,10 @@ int kh_store_schema_latest(void);
 /*
  * Transactions do not nest: begin inside a transaction is KH_EINVAL.
  * Rollback outside a transaction does nothing. A write transaction is taken
- * at begin (SQLite BEGIN IMMEDIATE), so conflicts show there, not midway.
+ * at begin (SQLite BEGIN IMMEDIATE; PostgreSQL BEGIN plus a transaction
+ * advisory lock, so writers queue), so conflicts show there, not midway.
+ * PostgreSQL differs in one way: after a failed statement the transaction
+ * accepts nothing but rollback (SQLite keeps the statements before it).
  */
 enum kh_err kh_store_begin(struct kh_store *st, struct kh_diag *diag) KH_WUR;
 enum kh_err kh_store_commit(struct kh_store *st, struct kh_diag *diag) KH_WUR;

@@ -37,6 +37,13 @@ void cli_error(const char *fmt, ...) KH_PRINTF(1, 2);
 /* Prints a diagnostic "khien: file:line: message" to stderr. */
 void cli_error_diag(enum kh_err err, const struct kh_diag *diag);
 
+/* Opens the store in ctx->data_dir as [store] says (backend, postgresql_dsn,
+ * busy_timeout_ms); every command opens its store with this, never with
+ * kh_store_open(…, NULL, …) (src/cli/store_open.c). Close with kh_store_close. */
+struct kh_store;
+enum kh_err cli_store_open(const struct cli_ctx *ctx, struct kh_store **out,
+                           struct kh_diag *diag) KH_WUR;
+
 /* An aligned text table (src/cli/table.c); cells are copied. */
 #define CLI_TABLE_MAX_COLS 16
 struct cli_table {

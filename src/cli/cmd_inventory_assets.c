@@ -47,7 +47,7 @@ open_store(const struct cli_ctx *ctx)
 	enum kh_err r;
 
 	kh_diag_clear(&diag);
-	if ((r = kh_store_open(ctx->data_dir, NULL, &st, &diag)) != KH_OK)
+	if ((r = cli_store_open(ctx, &st, &diag)) != KH_OK)
 		cli_error_diag(r, &diag);
 	return st;
 }

@@ -279,7 +279,7 @@ record_run(const struct cli_ctx *ctx, const struct printer *pr,
 		kh_log_warn("%s", KH_MSG("out of memory: detections not recorded",
 		                         "hết bộ nhớ: không ghi được kết quả phát hiện"));
 	else if (ctx->data_dir == NULL ||
-	         (r = kh_store_open(ctx->data_dir, NULL, &st, &diag)) != KH_OK ||
+	         (r = cli_store_open(ctx, &st, &diag)) != KH_OK ||
 	         (r = kh_scan_log_save(pr->log, st, sum, started, &run_id, &diag)) != KH_OK) {
 		char text[1400];
 		kh_diag_format(&diag, text, sizeof(text));

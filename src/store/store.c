@@ -1,5 +1,6 @@
 /*
- * store.c — the store interface: opens the data directory, picks the driver,
+ * store.c — the store interface: opens the data directory, picks the driver
+ * (options.driver: "sqlite" by default, or "postgresql" with options.dsn),
  * runs migrations, and forwards statements and transactions to the driver
  * with the checks every driver would otherwise repeat.
  */
@@ -12,6 +13,8 @@ find_driver(const char *name)
 {
 	if (name == NULL || strcmp(name, "sqlite") == 0)
 		return &kh_store_sqlite_driver;
+	if (strcmp(name, "postgresql") == 0)
+		return &kh_store_postgres_driver;
 	return NULL;
 }
 

@@ -41,6 +41,7 @@ struct kh_store_driver {
 };
 
 extern const struct kh_store_driver kh_store_sqlite_driver;
+extern const struct kh_store_driver kh_store_postgres_driver;
 
 struct kh_store {
 	const struct kh_store_driver *drv;

@@ -1,7 +1,8 @@
 /*
  * test_store.c — the store interface on the SQLite driver: data directory,
- * settings, migrations (idempotent, newer schema refused), transactions,
- * typed binds, corrupt files, allocation failures.
+ * settings, corrupt files, allocation failures, SQLite's messages; and the
+ * cases every driver shares (store_cases.h: migrations, binds,
+ * transactions, constraints, newer schema refused).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -72,37 +73,6 @@ open_ok(const char *dir)
 	return st;
 }
 
-/* Runs a one-row, one-column query and returns its integer. */
-static int64_t
-query_int(struct kh_store *st, const char *sql)
-{
-	struct kh_store_stmt *s = NULL;
-	bool has_row = false;
-	int64_t v;
-
-	assert_int_equal(kh_store_prepare(st, sql, &s, NULL), KH_OK);
-	assert_int_equal(kh_store_step(s, &has_row, NULL), KH_OK);
-	assert_true(has_row);
-	v = kh_store_column_int64(s, 0);
-	kh_store_stmt_free(s);
-	return v;
-}
-
-static enum kh_err
-insert_unit(struct kh_store *st, const char *name, struct kh_diag *diag)
-{
-	struct kh_store_stmt *s = NULL;
-	bool has_row;
-	enum kh_err r;
-
-	if ((r = kh_store_prepare(st, "INSERT INTO units (name) VALUES (?)", &s, diag)) != KH_OK)
-		return r;
-	if ((r = kh_store_bind_text(s, 1, name)) == KH_OK)
-		r = kh_store_step(s, &has_row, diag);
-	kh_store_stmt_free(s);
-	return r;
-}
-
 static void
 write_file(const char *path, const void *p, size_t n)
 {
@@ -112,6 +82,19 @@ write_file(const char *path, const void *p, size_t n)
 	assert_int_equal(fwrite(p, 1, n, f), n);
 	assert_int_equal(fclose(f), 0);
 }
+
+/* The driver-neutral cases (store_cases.h) open <tmp>/data. */
+static enum kh_err
+cases_try_open(void **state, struct kh_store **st, struct kh_diag *diag)
+{
+	char *dir = data_dir(state);
+	enum kh_err r = kh_store_open(dir, NULL, st, diag);
+
+	kh_free(dir);
+	return r;
+}
+
+#include "store_cases.h"
 
 /* ---- tests ----------------------------------------------------------------- */
 
@@ -136,26 +119,6 @@ test_open_creates_dir_and_db(void **state)
 }
 
 static void
-test_reopen_is_idempotent(void **state)
-{
-	char *dir = data_dir(state);
-	struct kh_store *st = open_ok(dir);
-	int64_t n_migrations = query_int(st, "SELECT COUNT(*) FROM schema_migrations");
-
-	assert_int_equal(n_migrations, kh_store_schema_latest());
-	assert_int_equal(insert_unit(st, "Phường Bến Nghé", NULL), KH_OK);
-	kh_store_close(st);
-	for (int i = 0; i < 3; i++) {
-		st = open_ok(dir);
-		assert_int_equal(query_int(st, "SELECT COUNT(*) FROM schema_migrations"), n_migrations);
-		assert_int_equal(query_int(st, "SELECT COUNT(*) FROM units"), 1);
-		assert_int_equal(kh_store_schema_version(st), kh_store_schema_latest());
-		kh_store_close(st);
-	}
-	kh_free(dir);
-}
-
-static void
 test_settings(void **state)
 {
 	char *dir = data_dir(state);
@@ -167,37 +130,10 @@ test_settings(void **state)
 	assert_int_equal(kh_store_step(s, &has_row, NULL), KH_OK);
 	assert_string_equal(kh_store_column_text(s, 0), "wal");
 	kh_store_stmt_free(s);
-	assert_int_equal(query_int(st, "PRAGMA foreign_keys"), 1);
-	assert_int_equal(query_int(st, "PRAGMA synchronous"), 1); /* NORMAL */
-	assert_int_equal(query_int(st, "PRAGMA busy_timeout"), 5000);
+	assert_int_equal(cases_query_int(st, "PRAGMA foreign_keys"), 1);
+	assert_int_equal(cases_query_int(st, "PRAGMA synchronous"), 1); /* NORMAL */
+	assert_int_equal(cases_query_int(st, "PRAGMA busy_timeout"), 5000);
 	kh_store_close(st);
-	kh_free(dir);
-}
-
-static void
-test_newer_schema_refused(void **state)
-{
-	char *dir = data_dir(state);
-	struct kh_store *st = open_ok(dir);
-	struct kh_store_stmt *s = NULL;
-	struct kh_diag diag;
-	bool has_row;
-
-	/* What a future Khiên would leave behind. */
-	assert_int_equal(kh_store_prepare(st, "INSERT INTO schema_migrations VALUES (?, ?, ?)", &s,
-	                                  NULL), KH_OK);
-	assert_int_equal(kh_store_bind_int64(s, 1, 999), KH_OK);
-	assert_int_equal(kh_store_bind_text(s, 2, "from the future"), KH_OK);
-	assert_int_equal(kh_store_bind_text(s, 3, "2031-01-01T00:00:00Z"), KH_OK);
-	assert_int_equal(kh_store_step(s, &has_row, NULL), KH_OK);
-	kh_store_stmt_free(s);
-	kh_store_close(st);
-
-	st = NULL;
-	assert_int_equal(kh_store_open(dir, NULL, &st, &diag), KH_EUNSUPPORTED);
-	assert_null(st);
-	assert_non_null(strstr(diag.msg, "999"));
-	assert_non_null(strstr(diag.msg, "upgrade"));
 	kh_free(dir);
 }
 
@@ -238,41 +174,6 @@ test_symlinked_db_refused(void **state)
 	assert_int_equal(access(elsewhere, F_OK), -1);
 	kh_free(elsewhere);
 	kh_free(db);
-	kh_free(dir);
-}
-
-static void
-test_transactions(void **state)
-{
-	char *dir = data_dir(state);
-	struct kh_store *st = open_ok(dir);
-	struct kh_diag diag;
-
-	assert_int_equal(kh_store_begin(st, NULL), KH_OK);
-	assert_true(kh_store_in_transaction(st));
-	assert_int_equal(kh_store_begin(st, &diag), KH_EINVAL);
-	assert_int_equal(insert_unit(st, "Xã Tân Phú", NULL), KH_OK);
-	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM units"), 1);
-	kh_store_rollback(st);
-	assert_false(kh_store_in_transaction(st));
-	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM units"), 0);
-
-	assert_int_equal(kh_store_begin(st, NULL), KH_OK);
-	assert_int_equal(insert_unit(st, "Xã Tân Phú", NULL), KH_OK);
-	assert_int_equal(kh_store_commit(st, NULL), KH_OK);
-	assert_int_equal(kh_store_commit(st, &diag), KH_EINVAL);
-	kh_store_rollback(st); /* no transaction: nothing happens */
-	kh_store_close(st);
-
-	/* Committed data survives; an open transaction is rolled back on close. */
-	st = open_ok(dir);
-	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM units"), 1);
-	assert_int_equal(kh_store_begin(st, NULL), KH_OK);
-	assert_int_equal(insert_unit(st, "Phường 1", NULL), KH_OK);
-	kh_store_close(st);
-	st = open_ok(dir);
-	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM units"), 1);
-	kh_store_close(st);
 	kh_free(dir);
 }
 
@@ -321,7 +222,7 @@ test_binds_and_columns(void **state)
 	assert_int_equal(kh_store_step(s, &has_row, NULL), KH_OK);
 	assert_false(has_row);
 	kh_store_stmt_free(s);
-	assert_int_equal(query_int(st, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'units'"), 1);
+	assert_int_equal(cases_query_int(st, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'units'"), 1);
 	kh_store_close(st);
 	kh_free(dir);
 }
@@ -342,8 +243,8 @@ test_statement_errors(void **state)
 	assert_int_equal(kh_store_prepare(st, "SELECT 1; DELETE FROM units", &s, &diag), KH_EINVAL);
 	assert_null(s);
 	/* Constraints: unique unit names, foreign keys on. */
-	assert_int_equal(insert_unit(st, "Phường 2", NULL), KH_OK);
-	assert_int_equal(insert_unit(st, "Phường 2", &diag), KH_EDB);
+	assert_int_equal(cases_insert_unit(st, "Phường 2", NULL), KH_OK);
+	assert_int_equal(cases_insert_unit(st, "Phường 2", &diag), KH_EDB);
 	assert_non_null(strstr(diag.msg, "UNIQUE"));
 	assert_int_equal(kh_store_prepare(st, "INSERT INTO assets (unit_id, name, imported_at)"
 	                                      " VALUES (?, 'x', 'now')", &s, NULL), KH_OK);
@@ -418,16 +319,14 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_creates_dir_and_db, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_reopen_is_idempotent, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_settings, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_newer_schema_refused, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_corrupt_db, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_symlinked_db_refused, setup_dir, teardown_dir),
-		cmocka_unit_test_setup_teardown(test_transactions, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_binds_and_columns, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_statement_errors, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_bad_arguments, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_alloc_failures, setup_dir, teardown_dir),
+		STORE_CASES(setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
