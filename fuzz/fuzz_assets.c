@@ -38,7 +38,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (kh_csv_new(kh_cur_make(data, size), "fuzz", &csv, NULL) != KH_OK)
 		return 0;
 	while ((r = kh_csv_next(csv, &row, NULL)) != KH_ENOENT) {
-		struct kh_cpe_match m;
+		struct kh_cpe_mapping m;
 		if (r != KH_OK) {
 			if (!kh_csv_can_continue(csv))
 				break;
@@ -51,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (m.cpe == NULL && m.why == NULL)
 			abort();
-		kh_cpe_match_cleanup(&m);
+		kh_cpe_mapping_cleanup(&m);
 	}
 	kh_csv_free(csv);
 	return 0;

@@ -282,7 +282,7 @@ bool kh_csv_can_continue(const struct kh_csv *csv);
  */
 enum kh_err kh_cpe_append_component(struct kh_buf *out, const char *value) KH_WUR;
 
-struct kh_cpe_match {
+struct kh_cpe_mapping {
 	bool vendor_known;  /* the vendor is in the table */
 	bool product_known; /* and so is the product: cpe is set */
 	char *cpe;          /* owned; NULL when not mapped */
@@ -298,8 +298,8 @@ struct kh_cpe_match {
  * error: cpe stays NULL and `why` says what is missing. KH_ENOMEM only.
  */
 enum kh_err kh_cpe_map(const char *vendor, const char *product, const char *version,
-                       struct kh_cpe_match *out) KH_WUR;
-void kh_cpe_match_cleanup(struct kh_cpe_match *m);
+                       struct kh_cpe_mapping *out) KH_WUR;
+void kh_cpe_mapping_cleanup(struct kh_cpe_mapping *m);
 
 /* ---- assets (assets.c) ---- */
 

@@ -46,7 +46,8 @@
 	X(max_site_body_bytes, 4u << 20, "body read from one HTTP response of a site check") \
 	X(max_site_header_bytes, 256u << 10, "headers read from one HTTP response of a site check") \
 	X(max_site_seconds, 120, "time allowed for all checks of one site (seconds)") \
-	X(max_site_links, 10000, "links kept from one page of a site check")
+	X(max_site_links, 10000, "links kept from one page of a site check") \
+	X(max_stix_pattern_depth, 32, "nesting depth of brackets and parentheses in a STIX pattern")
 
 enum kh_limit_id {
 #define KH_LIMIT_ENUM(name, def, meaning) KH_LIMIT_##name,

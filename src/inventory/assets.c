@@ -303,7 +303,7 @@ upsert(struct import_ctx *ix, struct kh_asset *a, const struct header *h, struct
 static enum kh_err
 map_cpe(struct import_ctx *ix, long line, struct kh_asset *a)
 {
-	struct kh_cpe_match m;
+	struct kh_cpe_mapping m;
 	struct kh_buf msg;
 	enum kh_err r;
 
@@ -323,7 +323,7 @@ map_cpe(struct import_ctx *ix, long line, struct kh_asset *a)
 			r = add_issue(ix->imp, line, false, kh_buf_str(&msg));
 		kh_buf_cleanup(&msg);
 	}
-	kh_cpe_match_cleanup(&m);
+	kh_cpe_mapping_cleanup(&m);
 	return r;
 }
 

@@ -480,14 +480,14 @@ model_of(const char *rest, char *out)
 }
 
 static enum kh_err
-set_why(struct kh_cpe_match *out, const char *why)
+set_why(struct kh_cpe_mapping *out, const char *why)
 {
 	return (out->why = kh_strdup(why)) == NULL ? KH_ENOMEM : KH_OK;
 }
 
 enum kh_err
 kh_cpe_map(const char *vendor, const char *product, const char *version,
-           struct kh_cpe_match *out)
+           struct kh_cpe_mapping *out)
 {
 	char v[NORM_MAX], p[NORM_MAX], ver[NORM_MAX], model[NORM_MAX];
 	const struct cpe_rule *rule;
@@ -519,7 +519,7 @@ kh_cpe_map(const char *vendor, const char *product, const char *version,
 }
 
 void
-kh_cpe_match_cleanup(struct kh_cpe_match *m)
+kh_cpe_mapping_cleanup(struct kh_cpe_mapping *m)
 {
 	kh_free(m->cpe);
 	kh_free(m->why);

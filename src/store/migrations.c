@@ -71,9 +71,105 @@ static const char v2_postgres[] =
 	" sha256 TEXT, size BIGINT NOT NULL, detected_at TEXT NOT NULL);"
 	"CREATE INDEX scan_detections_sha256 ON scan_detections(sha256);";
 
+/* v3: advisory feeds (docs/feeds.md): each advisory keeps its normalised
+ * source record; CVE and package tables index it; EPSS scores are text so
+ * the same bind works on both drivers. */
+static const char v3_sqlite[] =
+	"CREATE TABLE feeds_imports ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL, origin TEXT NOT NULL, sha256 TEXT,"
+	" imported_at TEXT NOT NULL,"
+	" n_records INTEGER NOT NULL, n_skipped INTEGER NOT NULL);"
+	"CREATE TABLE feeds_advisories ("
+	" kind TEXT NOT NULL, id TEXT NOT NULL,"
+	" source TEXT NOT NULL, published TEXT, modified TEXT,"
+	" record TEXT NOT NULL,"
+	" imported_at TEXT NOT NULL,"
+	" PRIMARY KEY (kind, id));"
+	"CREATE TABLE feeds_advisory_cves ("
+	" kind TEXT NOT NULL, id TEXT NOT NULL, cve TEXT NOT NULL,"
+	" PRIMARY KEY (kind, id, cve),"
+	" FOREIGN KEY (kind, id) REFERENCES feeds_advisories(kind, id) ON DELETE CASCADE);"
+	"CREATE INDEX feeds_advisory_cves_cve ON feeds_advisory_cves(cve);"
+	"CREATE TABLE feeds_advisory_packages ("
+	" kind TEXT NOT NULL, id TEXT NOT NULL,"
+	" ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
+	" PRIMARY KEY (kind, id, ecosystem, package),"
+	" FOREIGN KEY (kind, id) REFERENCES feeds_advisories(kind, id) ON DELETE CASCADE);"
+	"CREATE INDEX feeds_advisory_packages_eco ON feeds_advisory_packages(ecosystem, package);"
+	"CREATE TABLE feeds_epss ("
+	" cve TEXT PRIMARY KEY,"
+	" epss TEXT NOT NULL, percentile TEXT NOT NULL, score_date TEXT);"
+	"CREATE TABLE feeds_http_cache ("
+	" url TEXT PRIMARY KEY,"
+	" etag TEXT, last_modified TEXT, sha256 TEXT, path TEXT,"
+	" fetched_at TEXT NOT NULL);";
+
+static const char v3_postgres[] =
+	"CREATE TABLE feeds_imports ("
+	" id BIGSERIAL PRIMARY KEY,"
+	" kind TEXT NOT NULL, origin TEXT NOT NULL, sha256 TEXT,"
+	" imported_at TEXT NOT NULL,"
+	" n_records BIGINT NOT NULL, n_skipped BIGINT NOT NULL);"
+	"CREATE TABLE feeds_advisories ("
+	" kind TEXT NOT NULL, id TEXT NOT NULL,"
+	" source TEXT NOT NULL, published TEXT, modified TEXT,"
+	" record TEXT NOT NULL,"
+	" imported_at TEXT NOT NULL,"
+	" PRIMARY KEY (kind, id));"
+	"CREATE TABLE feeds_advisory_cves ("
+	" kind TEXT NOT NULL, id TEXT NOT NULL, cve TEXT NOT NULL,"
+	" PRIMARY KEY (kind, id, cve),"
+	" FOREIGN KEY (kind, id) REFERENCES feeds_advisories(kind, id) ON DELETE CASCADE);"
+	"CREATE INDEX feeds_advisory_cves_cve ON feeds_advisory_cves(cve);"
+	"CREATE TABLE feeds_advisory_packages ("
+	" kind TEXT NOT NULL, id TEXT NOT NULL,"
+	" ecosystem TEXT NOT NULL, package TEXT NOT NULL,"
+	" PRIMARY KEY (kind, id, ecosystem, package),"
+	" FOREIGN KEY (kind, id) REFERENCES feeds_advisories(kind, id) ON DELETE CASCADE);"
+	"CREATE INDEX feeds_advisory_packages_eco ON feeds_advisory_packages(ecosystem, package);"
+	"CREATE TABLE feeds_epss ("
+	" cve TEXT PRIMARY KEY,"
+	" epss TEXT NOT NULL, percentile TEXT NOT NULL, score_date TEXT);"
+	"CREATE TABLE feeds_http_cache ("
+	" url TEXT PRIMARY KEY,"
+	" etag TEXT, last_modified TEXT, sha256 TEXT, path TEXT,"
+	" fetched_at TEXT NOT NULL);";
+
+/* v4 ioc: imports of shared indicators and the values they brought (docs/ioc.md) */
+static const char v4_sqlite[] =
+	"CREATE TABLE ioc_imports ("
+	" id INTEGER PRIMARY KEY,"
+	" source TEXT NOT NULL, format TEXT NOT NULL, imported_at TEXT NOT NULL,"
+	" files INTEGER NOT NULL, objects INTEGER NOT NULL, indicators INTEGER NOT NULL,"
+	" hashes INTEGER NOT NULL, network INTEGER NOT NULL, unsupported INTEGER NOT NULL,"
+	" errors INTEGER NOT NULL);"
+	"CREATE TABLE ioc_indicators ("
+	" id INTEGER PRIMARY KEY,"
+	" kind TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,"
+	" name TEXT NOT NULL DEFAULT '', first_seen TEXT, source TEXT,"
+	" import_id INTEGER REFERENCES ioc_imports(id) ON DELETE SET NULL,"
+	" UNIQUE (type, value, name));";
+
+static const char v4_postgres[] =
+	"CREATE TABLE ioc_imports ("
+	" id BIGSERIAL PRIMARY KEY,"
+	" source TEXT NOT NULL, format TEXT NOT NULL, imported_at TEXT NOT NULL,"
+	" files BIGINT NOT NULL, objects BIGINT NOT NULL, indicators BIGINT NOT NULL,"
+	" hashes BIGINT NOT NULL, network BIGINT NOT NULL, unsupported BIGINT NOT NULL,"
+	" errors BIGINT NOT NULL);"
+	"CREATE TABLE ioc_indicators ("
+	" id BIGSERIAL PRIMARY KEY,"
+	" kind TEXT NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL,"
+	" name TEXT NOT NULL DEFAULT '', first_seen TEXT, source TEXT,"
+	" import_id BIGINT REFERENCES ioc_imports(id) ON DELETE SET NULL,"
+	" UNIQUE (type, value, name));";
+
 static const struct kh_store_migration migrations[] = {
 	{ 1, "asset registry: units, assets", v1_sqlite, v1_postgres },
 	{ 2, "malware scans: runs, detections", v2_sqlite, v2_postgres },
+	{ 3, "feeds", v3_sqlite, v3_postgres },
+	{ 4, "ioc", v4_sqlite, v4_postgres },
 };
 
 const struct kh_store_migration *

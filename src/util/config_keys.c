@@ -25,7 +25,7 @@ static const struct kh_config_key config_keys[] = {
 	{ "vuln", "days_p4", "90", "days to patch priority 4 (the rest)" },
 	{ "vuln", "unit_overrides", NULL, "CSV file of per-unit deadlines: unit,days_p1,days_p2,days_p3,days_p4" },
 	{ "feeds", "kev_url", NULL, "URL of the CISA KEV catalog JSON for feeds update" },
-	{ "feeds", "nvd_url", NULL, "URL of an NVD CVE API 2.0 page or record JSON for feeds update" },
+	{ "feeds", "nvd_url", NULL, "URLs of NVD CVE API 2.0 pages or records, separated by blanks or commas" },
 	{ "feeds", "epss_url", NULL, "URL of the EPSS scores CSV (plain or .gz) for feeds update" },
 	{ "feeds", "debian_tracker_url", NULL, "URL of the Debian security tracker JSON for feeds update" },
 	{ "feeds", "osv_urls", NULL, "URLs of OSV records, lists or ecosystem .zip files, separated by blanks or commas" },

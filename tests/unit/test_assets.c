@@ -219,14 +219,14 @@ test_csv_limits(void **state)
 static void
 expect_cpe(const char *vendor, const char *product, const char *version, const char *want)
 {
-	struct kh_cpe_match m;
+	struct kh_cpe_mapping m;
 
 	assert_int_equal(kh_cpe_map(vendor, product, version, &m), KH_OK);
 	if (m.cpe == NULL)
 		fail_msg("%s / %s / %s: no CPE (%s)", vendor, product, version, m.why);
 	assert_true(m.vendor_known);
 	assert_string_equal(m.cpe, want);
-	kh_cpe_match_cleanup(&m);
+	kh_cpe_mapping_cleanup(&m);
 }
 
 static void
@@ -278,27 +278,27 @@ test_cpe_mapping(void **state)
 static void
 test_cpe_unknown(void **state)
 {
-	struct kh_cpe_match m;
+	struct kh_cpe_mapping m;
 
 	(void)state;
 	assert_int_equal(kh_cpe_map("Yealink", "PBX", "1.0", &m), KH_OK);
 	assert_false(m.vendor_known);
 	assert_null(m.cpe);
 	assert_non_null(strstr(m.why, "unknown vendor"));
-	kh_cpe_match_cleanup(&m);
+	kh_cpe_mapping_cleanup(&m);
 	assert_int_equal(kh_cpe_map("Fortinet", "FortiToaster", "1.0", &m), KH_OK);
 	assert_true(m.vendor_known);
 	assert_false(m.product_known);
 	assert_null(m.cpe);
-	kh_cpe_match_cleanup(&m);
+	kh_cpe_mapping_cleanup(&m);
 	assert_int_equal(kh_cpe_map("Fortinet", "FortiGate", "", &m), KH_OK);
 	assert_null(m.cpe);
 	assert_non_null(strstr(m.why, "no version"));
-	kh_cpe_match_cleanup(&m);
+	kh_cpe_mapping_cleanup(&m);
 	/* Exchange without a year cannot be placed. */
 	assert_int_equal(kh_cpe_map("Microsoft", "Exchange", "15.2.1118.26", &m), KH_OK);
 	assert_null(m.cpe);
-	kh_cpe_match_cleanup(&m);
+	kh_cpe_mapping_cleanup(&m);
 }
 
 /* NISTIR 7695 6.2.2.2: only '.', '-', '_' stay unquoted. */

@@ -1,0 +1,13 @@
+/*
+ * fuzz_csaf.c — libFuzzer harness for the CSAF reader (src/feeds/csaf.c) and
+ * format detection: see fuzz_feeds.h for the checks.
+ */
+#include <string.h>
+
+#include "fuzz_feeds.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	return fuzz_feeds_run(KH_FEEDS_CSAF, data, size, NULL);
+}
