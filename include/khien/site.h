@@ -10,6 +10,10 @@
  *
  * Thread-safety: different sites may be assessed from different threads at
  * once; one result structure belongs to one thread.
+ *
+ * Signals: a server that closes early makes OpenSSL's and libcurl's writes
+ * (curl runs with CURLOPT_NOSIGNAL) raise SIGPIPE; a program using this
+ * module must ignore SIGPIPE, as `khien site` does.
  */
 #ifndef KHIEN_SITE_H
 #define KHIEN_SITE_H
@@ -397,6 +401,7 @@ struct kh_site_result {
 	char url[1024];
 	char host[256];
 	char https_port[8], http_port[8];
+	char path[512];      /* the URL's path and query ("/" when none): the page fetched */
 	bool tls_checked;
 	struct kh_site_tls tls;
 	struct kh_site_http_record http;

@@ -19,6 +19,7 @@ struct transfer {
 	struct kh_buf body;
 	size_t header_bytes;
 	bool body_limit_hit, header_limit_hit;
+	bool headers_done; /* the blank line ending the headers was seen */
 	char location[2048];
 };
 
@@ -42,6 +43,11 @@ on_header(char *p, size_t size, size_t n, void *ctx)
 			kh_free(t->resp->headers[i].value);
 		}
 		t->resp->n_headers = 0;
+		t->headers_done = false;
+		return len;
+	}
+	if (line.len == 0) {
+		t->headers_done = true;
 		return len;
 	}
 	if (!kh_cur_take_until(&line, ':', &name) || line.p == NULL || name.len == 0)
@@ -115,6 +121,10 @@ fetch_one(const char *url, const struct fetch_opts *fo, struct kh_site_response 
 	curl_easy_setopt(curl, CURLOPT_WRITEDATA, &t);
 	cc = curl_easy_perform(curl);
 	curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+	/* curl takes a connection closed inside the headers as the end of a
+	 * body-less response; that is a broken server, not a 200 */
+	if (cc == CURLE_OK && !t.headers_done)
+		cc = CURLE_RECV_ERROR;
 	if (cc == CURLE_OK || (t.body_limit_hit && status > 0)) {
 		resp->present = true;
 		resp->status = (int)status;
@@ -130,6 +140,9 @@ fetch_one(const char *url, const struct fetch_opts *fo, struct kh_site_response 
 		r = kh_diag_limit(diag, url, "max_site_header_bytes", KH_MSG("response headers", "phần đầu trả về"));
 	} else if (cc == CURLE_PEER_FAILED_VERIFICATION || cc == CURLE_SSL_CACERT_BADFILE) {
 		r = kh_diag_set(diag, KH_ETLS, url, 0, "%s", curl_easy_strerror(cc));
+	} else if (cc == CURLE_RECV_ERROR && !t.headers_done) {
+		r = kh_diag_set(diag, KH_EIO, url, 0, "%s", KH_MSG("connection closed inside the response headers",
+		                                                   "kết nối đóng giữa phần đầu phản hồi"));
 	} else {
 		r = kh_diag_set(diag, KH_EIO, url, 0, "%s", curl_easy_strerror(cc));
 	}
@@ -224,8 +237,14 @@ run_session(const char *start, const struct kh_site_opts *opts, struct kh_site_r
 			goto out;
 		if ((r = add_hop(route, n_route, url, final->status)) != KH_OK)
 			goto out;
-		if (!is_redirect(final->status) || location[0] == '\0' || hop >= OBS_MAX_REDIRECTS)
+		if (!is_redirect(final->status) || location[0] == '\0')
 			break;
+		if (hop >= OBS_MAX_REDIRECTS) {
+			/* scored like the Observatory (its last response), but said */
+			(void)kh_diag_set(diag, KH_EIO, start, 0, "%s %d", KH_MSG("redirect loop: more than",
+			                  "chuyển hướng vòng lặp: quá"), OBS_MAX_REDIRECTS);
+			break;
+		}
 		if ((next = resolve(url, location)) == NULL)
 			break; /* an unusable Location: this response is the last */
 		site_response_cleanup(final);
@@ -262,18 +281,27 @@ site_http_fetch(const char *https_url, const char *http_url, const char *hostnam
                 const struct kh_site_opts *opts, struct kh_site_http_record *rec,
                 struct kh_diag *diag)
 {
+	struct kh_diag d_http, d_https;
 	enum kh_err r;
 
 	memset(rec, 0, sizeof(*rec));
+	kh_diag_clear(&d_http);
+	kh_diag_clear(&d_https);
 	if ((rec->hostname = kh_strdup(hostname)) == NULL ||
 	    (rec->session_url = kh_strdup(https_url)) == NULL)
 		return KH_ENOMEM;
-	r = run_session(http_url, opts, &rec->http, &rec->redirects, &rec->n_redirects, diag);
+	r = run_session(http_url, opts, &rec->http, &rec->redirects, &rec->n_redirects, &d_http);
 	if (r == KH_ENOMEM)
 		return r;
-	r = run_session(https_url, opts, &rec->https, NULL, NULL, diag);
+	r = run_session(https_url, opts, &rec->https, NULL, NULL, &d_https);
 	if (r == KH_ENOMEM)
 		return r;
+	/* each session's problem, named by its URL (one must not hide the other) */
+	if (d_http.msg[0] != '\0' || d_https.msg[0] != '\0')
+		(void)kh_diag_set(diag, KH_EIO, NULL, 0, "%s%s%s%s%s%s%s", d_http.file,
+		                  d_http.msg[0] ? ": " : "", d_http.msg,
+		                  d_http.msg[0] && d_https.msg[0] ? "; " : "", d_https.file,
+		                  d_https.msg[0] ? ": " : "", d_https.msg);
 	/* retriever.js: the graded response is the https session's */
 	if ((r = site_response_copy(&rec->https, &rec->auto_resp)) != KH_OK)
 		return r;

@@ -42,7 +42,7 @@ parse_target(const char *url, const struct kh_site_check_opts *opts,
              struct kh_site_result *res, struct kh_diag *diag)
 {
 	CURLU *u = curl_url();
-	char *scheme = NULL, *host = NULL, *port = NULL;
+	char *scheme = NULL, *host = NULL, *port = NULL, *path = NULL, *query = NULL;
 	enum kh_err r = KH_EINVAL;
 	bool https;
 
@@ -58,6 +58,17 @@ parse_target(const char *url, const struct kh_site_check_opts *opts,
 	}
 	https = strcmp(scheme, "https") == 0;
 	(void)curl_url_get(u, CURLUPART_PORT, &port, 0);
+	/* the page the user named is the one fetched and graded */
+	if (curl_url_get(u, CURLUPART_PATH, &path, 0) == CURLUE_OK && path != NULL && path[0] == '/')
+		kh_strlcpy(res->path, path, sizeof(res->path));
+	else
+		kh_strlcpy(res->path, "/", sizeof(res->path));
+	if (curl_url_get(u, CURLUPART_QUERY, &query, 0) == CURLUE_OK && query != NULL &&
+	    strlen(res->path) + strlen(query) + 2 < sizeof(res->path)) {
+		size_t n = strlen(res->path);
+		res->path[n] = '?';
+		kh_strlcpy(res->path + n + 1, query, sizeof(res->path) - n - 1);
+	}
 	kh_strlcpy(res->url, url, sizeof(res->url));
 	/* curl keeps IPv6 brackets in the host part; connect() wants them off */
 	kh_strlcpy(res->host, host[0] == '[' ? host + 1 : host, sizeof(res->host));
@@ -72,6 +83,8 @@ parse_target(const char *url, const struct kh_site_check_opts *opts,
 	curl_free(scheme);
 	curl_free(host);
 	curl_free(port);
+	curl_free(path);
+	curl_free(query);
 	curl_url_cleanup(u);
 	return r;
 }
@@ -83,8 +96,9 @@ origin_url(const struct kh_site_result *res, bool https, char *out, size_t size)
 	const char *port = https ? res->https_port : res->http_port;
 	bool default_port = strcmp(port, https ? "443" : "80") == 0;
 
-	return kh_snprintf(out, size, "%s://%s%s%s%s%s/", https ? "https" : "http", v6 ? "[" : "",
-	                   res->host, v6 ? "]" : "", default_port ? "" : ":", default_port ? "" : port);
+	return kh_snprintf(out, size, "%s://%s%s%s%s%s%s", https ? "https" : "http", v6 ? "[" : "",
+	                   res->host, v6 ? "]" : "", default_port ? "" : ":", default_port ? "" : port,
+	                   res->path[0] ? res->path : "/");
 }
 
 static bool
@@ -99,7 +113,7 @@ hsts_long(const struct kh_site_observatory *obs)
 static enum kh_err
 do_http(struct kh_site_result *res, const struct kh_site_check_opts *opts)
 {
-	char https_url[600], http_url[600];
+	char https_url[1024], http_url[1024];
 	struct kh_diag diag;
 	const struct kh_site_hop *last;
 	enum kh_err r;

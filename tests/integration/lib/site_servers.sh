@@ -100,13 +100,13 @@ http {
 CONF
 }
 
-# site_server PORT CERTNAME "extra nginx directives"
+# site_server PORT CERTNAME "extra nginx directives" [DOCROOT]
 site_server() {
 	cat >> "$SITE_TMP/nginx.conf" <<CONF
   server {
     listen 127.0.0.1:$1 ssl;
     server_name _;
-    root $SITE_TMP/www;
+    root ${4:-$SITE_TMP/www};
     ssl_certificate $SITE_TMP/tls/$2.crt;
     ssl_certificate_key $SITE_TMP/tls/$2.key;
     $3
@@ -115,13 +115,13 @@ site_server() {
 CONF
 }
 
-# site_plain PORT "directives": a plain-HTTP server.
+# site_plain PORT "directives" [DOCROOT]: a plain-HTTP server.
 site_plain() {
 	cat >> "$SITE_TMP/nginx.conf" <<CONF
   server {
     listen 127.0.0.1:$1;
     server_name _;
-    root $SITE_TMP/www;
+    root ${3:-$SITE_TMP/www};
     $2
   }
 CONF
@@ -133,4 +133,117 @@ site_nginx_start() {
 	nginx -p "$SITE_TMP" -e "$SITE_TMP/logs/error.log" -c "$SITE_TMP/nginx.conf" || return 1
 	for _ in $(seq 50); do [ -s "$SITE_TMP/nginx.pid" ] && break; sleep 0.1; done
 	SITE_NGINX_PID=$(cat "$SITE_TMP/nginx.pid")
+}
+
+# site_wait_port PORT: until something accepts on 127.0.0.1:PORT (5 s at most).
+site_wait_port() {
+	python3 - "$1" <<'PY'
+import socket, sys, time
+end = time.time() + 5
+while time.time() < end:
+    try:
+        socket.create_connection(("127.0.0.1", int(sys.argv[1])), 0.5).close()
+        sys.exit(0)
+    except OSError:
+        time.sleep(0.05)
+sys.exit(1)
+PY
+}
+
+# site_s_server PORT CERTNAME ARGS...: `openssl s_server -www` in the
+# background (for a protocol or suite nginx will not serve); its pid joins
+# SITE_EXTRA_PIDS so site_cleanup stops it.
+site_s_server() {
+	local port=$1 cert=$2
+	shift 2
+	openssl s_server -accept "127.0.0.1:$port" -cert "$SITE_TMP/tls/$cert.crt" \
+		-key "$SITE_TMP/tls/$cert.key" -www -quiet "$@" \
+		</dev/null >"$SITE_TMP/logs/s_server-$port.log" 2>&1 &
+	SITE_EXTRA_PIDS="${SITE_EXTRA_PIDS:-} $!"
+	site_wait_port "$port"
+}
+
+# site_json_lines FILE: fails (1) unless FILE holds only JSON objects, one a line.
+site_json_lines() {
+	python3 -c 'import json,sys
+n = 0
+for line in open(sys.argv[1]):
+    assert isinstance(json.loads(line), dict); n += 1
+assert n > 0' "$1" 2>/dev/null
+}
+
+# site_assert JSONL NAME...: runs the python3 checks read from stdin against
+# the JSON lines of one `khien site check --json` run, the i-th line named
+# NAME[i]. The checks call check(NAME, "a/path", WANT) where WANT is a
+# value or a one-argument predicate; paths are split on "/" (keys hold
+# dots: "TLSv1.2"), "@ID" picks the list element whose "id" is ID
+# ("checklist/@https_valid/pass"). Exit 1 when any fails.
+site_assert() {
+	local file=$1
+	shift
+	python3 -c "$(cat <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+names = sys.argv[2:]
+if len(lines) != len(names):
+    print(f"FAIL: {len(lines)} JSON lines for {len(names)} sites"); sys.exit(1)
+by = dict(zip(names, lines))
+bad = n_checks = 0
+def get(name, path):
+    j = by[name]
+    for k in path.split("/"):
+        if k.startswith("@"):
+            j = [e for e in j if e.get("id") == k[1:]][0]
+        elif isinstance(j, list):
+            j = j[int(k)]
+        else:
+            j = j[k]
+    return j
+def check(name, path, want, why=""):
+    global bad, n_checks
+    n_checks += 1
+    try:
+        got = get(name, path)
+    except (KeyError, IndexError, TypeError) as e:
+        got = f"<missing {e!r}>"
+        ok = False
+    else:
+        ok = want(got) if callable(want) else (got == want and type(got) == type(want))
+    if not ok:
+        bad += 1
+        print(f"FAIL {name}: {path} = {got!r}, expected {why or want!r}")
+    return ok
+PY
+)
+$(cat)
+print(f\"{n_checks} checks, {bad} failed\")
+sys.exit(1 if bad else 0)" "$file" "$@"
+}
+
+# site_selfsigned_dated NAME KEYSPEC CN START END MD: a self-signed leaf with
+# chosen dates and digest and no subjectAltName (`openssl ca -selfsign`).
+site_selfsigned_dated() {
+	local name=$1 keyspec=$2 cn=$3 start=$4 end=$5 md=$6 d=$SITE_TMP/tls
+	openssl genrsa -out "$d/$name.key" "${keyspec#rsa:}" 2>/dev/null
+	openssl req -new -key "$d/$name.key" -subj "/CN=$cn" -"$md" -out "$d/$name.csr" 2>/dev/null
+	: > "$d/$name.ext"
+	openssl ca -batch -config "$d/ca.cnf" -selfsign -keyfile "$d/$name.key" -in "$d/$name.csr" \
+		-startdate "$start" -enddate "$end" -md "$md" -notext -extfile "$d/$name.ext" \
+		-out "$d/$name.crt" 2>/dev/null
+}
+
+# site_seclevel0_conf: an OPENSSL_CONF that puts new SSL contexts at
+# @SECLEVEL=0, so nginx can load RSA-1024/SHA-1 certificates (it loads them
+# before it applies ssl_ciphers). Prints the file's path.
+site_seclevel0_conf() {
+	cat > "$SITE_TMP/seclevel0.cnf" <<'CNF'
+openssl_conf = init
+[init]
+ssl_conf = ssl
+[ssl]
+system_default = sys
+[sys]
+CipherString = DEFAULT:@SECLEVEL=0
+CNF
+	echo "$SITE_TMP/seclevel0.cnf"
 }
